@@ -1,0 +1,144 @@
+"""Tests of the check contract in autograder/checks/base.py, on a small check defined here."""
+import json
+import types
+
+import numpy as np
+import pytest
+
+from autograder.checks import base
+from autograder.checks.base import Case, Check, CheckFailed, LiveOracle, decode, encode
+
+
+class ScaleBackward(Check):
+    """Grades backward(dout, x, w) -> (dx, dw) of out = x * w (elementwise)."""
+    name = "check_scale_backward"
+    slug = "demo"
+    functions = ("scale_backward",)
+    points = 2
+
+    def cases(self, seed, shapes=((3, 4), (2,))):
+        rng = np.random.default_rng(seed)
+        return [Case(f"shape {s}", {"x": rng.normal(size=s), "w": rng.normal(size=s),
+                                    "dout": rng.normal(size=s)}) for s in shapes]
+
+    def run(self, inputs, scale_backward):
+        dx, dw = scale_backward(inputs["dout"], inputs["x"], inputs["w"])
+        return {"dx": dx, "dw": dw}
+
+    def expected(self, inputs, ref):
+        return base.numeric_grads(ref.forward, {"x": inputs["x"], "w": inputs["w"]},
+                                  ["x", "w"], inputs["dout"])
+
+    def judge(self, inputs, outputs, expected):
+        return base.grad_findings(outputs, expected, ["dx", "dw"])
+
+
+REF = types.SimpleNamespace(forward=lambda x, w: x * w)
+ORACLE = LiveOracle(REF)
+check = ScaleBackward()
+
+
+def right(dout, x, w):
+    return dout * w, dout * x
+
+
+def test_right_answer_earns_full_marks():
+    """Does a correct backward earn every point, with a score nbgrader can read?"""
+    report = check.evaluate(right, oracle=ORACLE)
+    assert report.passed and report.earned == 2.0
+    assert report._repr_mimebundle_()["text/plain"] == "2"
+
+
+def test_partial_credit_per_gradient():
+    """Is a backward with dx right and dw wrong given half the points, naming dw?"""
+    report = check.evaluate(lambda dout, x, w: (dout * w, -dout * x), oracle=ORACLE)
+    assert report.earned == 1.0
+    assert report.diagnoses == {"sign"}
+    assert "dw" in report.text() and "dx" not in report.text().split("\n", 1)[1]
+
+
+def test_dropped_upstream_named():
+    """Is a backward that ignores dout diagnosed as a dropped upstream gradient?"""
+    report = check.evaluate(lambda dout, x, w: (w.copy(), x.copy()), oracle=ORACLE)
+    assert report.earned == 0 and report.diagnoses == {"upstream"}
+
+
+def test_call_raises_check_failed_when_nothing_earned():
+    """Does a grade cell fail loudly (AssertionError with the feedback) when it earns nothing?"""
+    def stub(dout, x, w):
+        raise NotImplementedError()
+    with pytest.raises(CheckFailed) as info:
+        check(stub, oracle=ORACLE)
+    assert isinstance(info.value, AssertionError)
+    assert "not implemented" in str(info.value)
+
+
+def test_student_errors_become_findings():
+    """Do an exception, a wrong return type and a non-numeric output become feedback, not crashes?"""
+    for bad, diagnosis in [(lambda dout, x, w: 1 / 0, "error"),
+                           (lambda dout, x, w: None, "error"),
+                           (lambda dout, x, w: (object(), object()), "shape")]:
+        report = check.evaluate(bad, oracle=ORACLE)
+        assert report.earned == 0 and diagnosis in report.diagnoses
+
+
+def test_student_cannot_change_the_inputs_the_judge_sees():
+    """If the student's code writes into its inputs, are the judge's inputs untouched?"""
+    def vandal(dout, x, w):
+        dx, dw = dout * w, dout * x
+        x[...] = 0
+        dout[...] = 0
+        return dx, dw
+    assert check.evaluate(vandal, oracle=ORACLE).passed
+
+
+def test_params_change_the_cases():
+    """Do keyword parameters of a hidden test (shapes, seed) reach the cases?"""
+    report = check.evaluate(right, oracle=ORACLE, shapes=[(1, 5)], seed=11)
+    assert [r.label for r in report.results] == ["shape (1, 5)"]
+
+
+def test_encode_decode_round_trip():
+    """Do arrays (float, int, bool), tuples, nested dicts and non-finite floats survive JSON?"""
+    value = {"a": np.arange(6.0).reshape(2, 3), "b": (1, 2.5, None, "s", True),
+             "c": [np.array([True, False]), np.array([1, 2])], "d": float("nan"), "e": -np.inf}
+    back = decode(json.loads(json.dumps(encode(value))))
+    assert np.array_equal(back["a"], value["a"]) and back["a"].dtype == np.float64
+    assert back["b"] == value["b"]
+    assert back["c"][0].dtype == bool and back["c"][1].dtype == np.int64
+    assert np.isnan(back["d"]) and back["e"] == -np.inf
+
+
+@pytest.mark.parametrize("bad", [
+    {"__array__": [1, 2, 3], "shape": [2, 2], "kind": "f"},
+    {"__array__": ["x"], "shape": [1], "kind": "f"},
+    {"__array__": [1], "shape": [1], "kind": "O"},
+    {"__float__": "zero"},
+    [[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]],
+])
+def test_decode_rejects_malformed_data(bad):
+    """Does decoding refuse data that is not what encode produces (a forged results file)?"""
+    with pytest.raises((ValueError, KeyError)):
+        decode(bad)
+
+
+def test_encode_rejects_objects():
+    """Can only plain data leave the student's process (no objects, no callables)?"""
+    for bad in (object(), lambda: 1, np.array([object()]), {1: 2}):
+        with pytest.raises(TypeError):
+            encode(bad)
+
+
+def test_case_key_depends_on_inputs_only():
+    """Is a stored case found again from its inputs, and are different inputs told apart?"""
+    a = {"x": np.ones(3)}
+    assert base.case_key("c", a) == base.case_key("c", {"x": np.ones(3)})
+    assert base.case_key("c", a) != base.case_key("c", {"x": np.zeros(3)})
+
+
+def test_value_finding_diagnoses_scale_and_shape():
+    """Does a forward value off by a factor say so, and a wrong shape say that?"""
+    f = base.value_finding("out", np.array([2.0, 4.0]), np.array([1.0, 2.0]))
+    assert not f.passed and f.diagnosis == "scale" and "2 times" in f.message
+    assert base.value_finding("out", np.ones(3), np.ones(2)).diagnosis == "shape"
+    assert base.value_finding("out", np.ones(2), np.ones(2)).passed

@@ -1,0 +1,148 @@
+"""The exercise notebooks, proven both ways: the solution earns full marks, the release earns zero."""
+import ast
+import importlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.utils import is_grade
+
+from autograder.checks import SLUGS
+from autograder.checks.base import LiveOracle, StoredOracle, checks_of, load
+from autograder.local import score_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+SLUGS_WITH_NOTEBOOKS = [s for s in SLUGS if (ROOT / "solutions" / s / f"{s}.ipynb").exists()]
+
+
+def source(slug):
+    return ROOT / "solutions" / slug / f"{slug}.ipynb"
+
+
+def release(slug):
+    return ROOT / "exercises" / slug / f"{slug}.ipynb"
+
+
+def test_every_chapter_has_an_exercise():
+    """Does every chapter of the table of contents have a source and a released notebook?"""
+    for slug in SLUGS:
+        assert source(slug).exists(), f"missing {source(slug)}"
+        assert release(slug).exists(), f"missing {release(slug)}"
+
+
+def _comparable(nb):
+    """A notebook without volatile metadata (nbgrader's release is otherwise deterministic)."""
+    nb = json.loads(json.dumps(nb))
+    nb["metadata"].pop("widgets", None)
+    for cell in nb["cells"]:
+        cell.pop("execution_count", None)
+        cell.pop("outputs", None)
+    return nb
+
+
+def test_release_is_in_sync_with_source(tmp_path):
+    """Does regenerating exercises/ from solutions/ with nbgrader change nothing?"""
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "solutions", course / "solutions",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.py", "mutants"))
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    env_bin = Path(sys.executable).parent
+    for slug in SLUGS_WITH_NOTEBOOKS:
+        proc = subprocess.run([str(env_bin / "nbgrader"), "generate_assignment", slug, "--force"],
+                              cwd=course, capture_output=True, text=True,
+                              env={"PATH": f"{env_bin}:/usr/bin:/bin", "HOME": str(tmp_path)})
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        fresh = nbformat.read(course / "exercises" / slug / f"{slug}.ipynb", as_version=4)
+        committed = nbformat.read(release(slug), as_version=4)
+        assert _comparable(fresh) == _comparable(committed), (
+            f"exercises/{slug} is stale: run `nbgrader generate_assignment {slug} --force`")
+        extra = sorted(p.name for p in release(slug).parent.iterdir()) != sorted(
+            p.name for p in (course / "exercises" / slug).iterdir())
+        assert not extra, f"exercises/{slug} holds files nbgrader would not release"
+
+
+@pytest.mark.parametrize("slug", SLUGS_WITH_NOTEBOOKS)
+def test_notebooks_are_committed_without_outputs(slug):
+    """Are the committed notebooks free of outputs and execution counts?"""
+    for path in (source(slug), release(slug)):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert not cell.outputs and cell.execution_count is None, f"{path}: {cell.id} has outputs"
+
+
+@pytest.mark.parametrize("slug", SLUGS_WITH_NOTEBOOKS)
+def test_source_notebook_earns_full_marks(slug):
+    """Executed as the instructor wrote it, does every grade cell of the source earn all its points?"""
+    scores = score_notebook(source(slug), timeout=300)
+    assert scores, "no grade cells"
+    short = [(s.grade_id, s.earned, s.points, s.message[:300]) for s in scores if s.earned != s.points]
+    assert not short, short
+
+
+@pytest.mark.parametrize("slug", SLUGS_WITH_NOTEBOOKS)
+def test_released_notebook_earns_zero_and_runs_to_the_end(slug):
+    """With hidden tests restored (as in grading), does the untouched release earn exactly zero,
+    every cell having run (a NotImplementedError costs only its own tests)?"""
+    scores = score_notebook(release(slug), timeout=300, source=source(slug))
+    assert scores and all(s.earned == 0 for s in scores), [(s.grade_id, s.earned) for s in scores]
+    assert all("not implemented" in s.message.lower() or "NotImplementedError" in s.message
+               for s in scores), [(s.grade_id, s.message[:200]) for s in scores]
+
+
+@pytest.mark.parametrize("slug", SLUGS_WITH_NOTEBOOKS)
+def test_grade_cell_points_match_their_checks(slug):
+    """Does each grade cell's nbgrader point value equal what its check awards at full marks?"""
+    checks = checks_of(load(slug))
+    nb = nbformat.read(source(slug), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code" or not is_grade(cell):
+            continue
+        calls = [line for line in cell.source.splitlines()
+                 if line.strip() and not line.strip().startswith("#")]
+        assert len(calls) == 1, f"{cell.id}: a grade cell holds exactly one call, got {calls}"
+        name = calls[0].split("(")[0].strip()
+        assert name in checks, f"{cell.id}: {name} is not a check of {slug}"
+        call = ast.parse(calls[0]).body[0].value
+        kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
+        points = kwargs.get("points", checks[name].points)
+        assert float(points) == float(cell.metadata.nbgrader["points"]), cell.id
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_reference_earns_full_marks_for_any_seed(slug):
+    """Does the reference solution pass every check whatever seed the grader picks?"""
+    ref = importlib.import_module(f"solutions.{slug}")
+    oracle = LiveOracle(ref)
+    for check in checks_of(load(slug)).values():
+        objs = [getattr(ref, name) for name in check.functions]
+        for seed in (None, 1, 2, 987654):
+            report = check.evaluate(*objs, seed=seed, oracle=oracle)
+            assert report.passed and report.earned == report.points, (check.name, seed, report.text())
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_visible_checks_work_without_solutions(slug):
+    """With only the stored expected values (a student's machine), does the reference still earn
+    full marks and a stub earn zero on every visible check?"""
+    ref = importlib.import_module(f"solutions.{slug}")
+    stored = StoredOracle(slug)
+
+    def stub(*args, **kwargs):
+        raise NotImplementedError()
+    for check in checks_of(load(slug)).values():
+        objs = [getattr(ref, name) for name in check.functions]
+        good = check.evaluate(*objs, oracle=stored)
+        assert good.passed and good.earned == good.points, (check.name, good.text())
+        bad = check.evaluate(*[stub for _ in objs], oracle=stored)
+        assert bad.earned == 0 and "not_implemented" in bad.diagnoses, check.name
+
+
+def test_stored_expected_values_are_up_to_date():
+    """Do autograder/checks/expected/*.json match what the reference modules give now?"""
+    from autograder.checks import store
+    assert store.main(["--verify"]) == 0
