@@ -186,9 +186,22 @@ def diagnose(analytic, numeric, numeric_ones=None):
     mask = np.abs(numeric) > 1e-12
     ratios = analytic[mask] / numeric[mask]
     factor = float(np.median(ratios))
-    if np.isfinite(factor) and factor != 0 and close(analytic, factor * numeric):
+    # With one or two numbers any ratio "fits"; name a factor there only when it is a whole
+    # number or one over one (2, 1/2, N...), the factors real mistakes produce.
+    plausible = mask.sum() > 2 or _whole_or_reciprocal(factor)
+    if (np.isfinite(factor) and factor != 0 and abs(factor - 1) > 1e-2 and plausible
+            and close(analytic, factor * numeric)):
         return ("sign", -1.0) if abs(factor + 1) < 1e-6 else ("scale", factor)
     return "mismatch", None
+
+
+def _whole_or_reciprocal(factor):
+    if not np.isfinite(factor) or factor == 0:
+        return False
+    for v in (abs(factor), 1 / abs(factor)):
+        if abs(v - round(v)) <= 1e-6 * v:
+            return True
+    return False
 
 
 def check_gradient(f, x, analytic, *, dout=None, h=H, tol=None, name="x", kink_scale=None):

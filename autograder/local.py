@@ -92,6 +92,6 @@ def table(cell_scores):
     width = [max(len(r[i]) for r in rows) for i in range(2)]
     lines = [f"{r[0]:<{width[0]}}  {r[1]:<{width[1]}}  {r[2]}" for r in rows]
     total = sum(s.earned for s in cell_scores)
-    visible = sum(s.points for s in cell_scores if not s.hidden)
-    lines.append(f"total (visible tests): {total:g} / {visible:g}")
+    runnable = sum(s.points for s in cell_scores if not s.hidden)
+    lines.append(f"total (tests run here): {total:g} / {runnable:g}")
     return "\n".join(lines)

@@ -150,8 +150,9 @@ class Finding:
     """One verdict on one output of one case (``what``: "out", "dx", "accuracy", ...).
 
     diagnosis: a gradcheck diagnosis (ok, shape, zero, sign, scale, transpose, upstream,
-    mismatch), or "value" (a wrong non-gradient value), "error" (the code raised),
-    "not_implemented", "kink" (the case crossed a kink: not charged), "reference".
+    mismatch), or "value" (a wrong non-gradient value), "overwrite" (a backward assigned a
+    gradient where it should add to it), "error" (the code raised), "not_implemented",
+    "kink" (the case crossed a kink: not charged), "reference".
     """
     what: str
     passed: bool
@@ -393,9 +394,10 @@ def value_finding(what, got, want, tol=None):
     err = gradcheck.rel_error(got_arr, want) if got_arr.size else 0.0
     if np.all(np.isfinite(got_arr)) and err <= tol:
         return Finding(what, True, f"{what} is correct (relative error {err:.1e}).", "ok")
-    diag, factor = gradcheck.diagnose(got_arr, want) if want.size else ("mismatch", None)
-    idx = tuple(int(i) for i in np.unravel_index(
-        int(np.nanargmax(np.abs(got_arr - want))), want.shape)) if want.size else ()
+    finite = np.all(np.isfinite(got_arr))
+    diag, factor = gradcheck.diagnose(got_arr, want) if want.size and finite else ("mismatch", None)
+    gap = np.where(np.isfinite(got_arr), np.abs(got_arr - want), np.inf)
+    idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(gap)), want.shape)) if want.size else ()
     msg = (f"{what} is wrong at index {idx}: got {float(got_arr[idx]):.6g}, expected {float(want[idx]):.6g} "
            f"(relative error {err:.1e}, tolerance {tol:.0e}).")
     if diag == "scale":

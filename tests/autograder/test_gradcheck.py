@@ -158,3 +158,11 @@ def test_kink_is_reported_not_charged_silently():
 def test_tolerances_are_stated_for_float64():
     """Are the tolerances ordered sensibly (tight check looser than round-off, looser than errors)?"""
     assert 1e-10 < gc.TOLERANCE <= gc.LOOSE_TOLERANCE < 1e-2
+
+
+def test_nearly_right_gradient_is_not_called_a_scale_error():
+    """Is a gradient off by a tiny relative amount (a forward difference, say) a mismatch, never
+    'scale' with a factor of about 1?"""
+    x = rng.normal(size=(3,))
+    res = gc.check_gradient(f_smooth, x, df_smooth(x) * (1 + 2e-5))
+    assert not res.passed and res.diagnosis == "mismatch"

@@ -142,3 +142,18 @@ def test_value_finding_diagnoses_scale_and_shape():
     assert not f.passed and f.diagnosis == "scale" and "2 times" in f.message
     assert base.value_finding("out", np.ones(3), np.ones(2)).diagnosis == "shape"
     assert base.value_finding("out", np.ones(2), np.ones(2)).passed
+
+
+def test_value_finding_with_nan_names_the_index():
+    """Is a NaN in a student's value reported at its index, as a wrong value (not a shape error)?"""
+    f = base.value_finding("out", np.array([1.0, np.nan]), np.array([1.0, 2.0]))
+    assert not f.passed and f.diagnosis == "value" and "(1,)" in f.message
+
+
+def test_value_finding_on_one_number_names_no_arbitrary_factor():
+    """Is a wrong single loss value called wrong, not '1.765 times the right value', while a
+    loss off by exactly 2 is still named a scale error?"""
+    f = base.value_finding("loss", np.float64(1.765), np.float64(1.0))
+    assert not f.passed and f.diagnosis == "value" and "times" not in f.message
+    g = base.value_finding("loss", np.float64(2.0), np.float64(1.0))
+    assert g.diagnosis == "scale"

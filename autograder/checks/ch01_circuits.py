@@ -1,0 +1,284 @@
+"""Checks of chapter 1, real-valued circuits: four gates, the neuron, one gradient step.
+
+Graded objects (the same names in the notebook and in solutions/ch01_circuits.py):
+
+    MultiplyGate, AddGate, MaxGate   classes; forward(u0, u1) -> Unit, backward() adds into u0.grad, u1.grad
+    SigmoidGate                      class;   forward(u0) -> Unit,     backward() adds into u0.grad
+    Neuron                           class;   forward(a, b, c, x, y) -> Unit, backward(gradient_top)
+    gradient_step(units, step_size)  moves every unit's value by step_size * grad, in place
+
+The checks make their own wires (``Wire``: a ``value`` and a ``grad``), so any Unit class works.
+A gate's backward is judged by what it *adds* to each input wire: wires start with a gradient
+already on them, so overwriting (``=``) instead of accumulating (``+=``) is caught and named
+("overwrite"). Gradients are compared with central differences of the reference forward pass.
+"""
+import numpy as np
+
+from autograder import gradcheck
+from autograder.checks.base import Case, Check, Finding, value_finding
+
+SLUG = "ch01_circuits"
+
+
+class Wire:
+    """The checks' own wire: value forward, grad backward."""
+
+    def __init__(self, value, grad=0.0):
+        self.value = float(value)
+        self.grad = float(grad)
+
+
+def accumulated_findings(final, start, expected, names, uses=1):
+    """One Finding per input wire, judging what backward added to it.
+
+    final, start : (K, W) arrays, the wires' .grad after and before backward (K trials, W wires).
+    expected     : {"d": (K, W) true additions, "d_ones": (K, W) the same for a pull of 1}.
+    names        : the W wire names, e.g. ["u0", "u1"].
+    uses         : how many gate inputs each wire feeds (2 for x * x); assigning then keeps
+                   only one use's share, 1/uses of the true addition.
+    """
+    final, start = np.asarray(final, dtype=np.float64), np.asarray(start, dtype=np.float64)
+    want, ones = np.asarray(expected["d"]), np.asarray(expected["d_ones"])
+    if final.shape != want.shape:
+        return [Finding("grads", False, f"expected {want.shape[1]} input gradients per trial, "
+                        f"got an array of shape {final.shape}.", "shape")]
+    found = []
+    for j, name in enumerate(names):
+        added = final[:, j] - start[:, j]
+        res = gradcheck.compare_gradients(added, want[:, j], numeric_ones=ones[:, j], name=name)
+        replaced = any(gradcheck.rel_error(final[:, j], want[:, j] / share) <= gradcheck.TOLERANCE
+                       for share in range(1, uses + 1))
+        if not res.passed and np.any(start[:, j]) and replaced:
+            found.append(Finding(
+                "d" + name, False,
+                f"{name}.grad already held a gradient and backward replaced it: after backward it "
+                f"holds only a new contribution (e.g. {final[0, j]:.6g} where "
+                f"{start[0, j]:.6g} + {want[0, j]:.6g} was expected). A wire that feeds several "
+                "gates, or one gate twice, collects the sum of all their gradients: add with += "
+                "instead of assigning.",
+                "overwrite"))
+        else:
+            msg = res.message if res.passed else (
+                f"{res.message} (The index is the trial; the values are what backward added to "
+                f"{name}.grad.)")
+            found.append(Finding("d" + name, res.passed, msg, res.diagnosis))
+    return found
+
+
+# --------------------------------------------------------------------------- gates
+class GateCheck(Check):
+    """Grades a gate class on K trials: fresh gate, wires with given values and starting grads,
+    a random pull ``dout`` on the output, then backward."""
+    slug = SLUG
+    points = 2
+    arity = 2
+    default_seed = 101
+    wire_names = ("u0", "u1")
+
+    def draw(self, rng, k):
+        """(K, arity) input values away from any kink."""
+        return rng.normal(scale=2.0, size=(k, self.arity))
+
+    def cases(self, seed, trials=5, reuse=False, special=False):
+        rng = np.random.default_rng(seed)
+
+        def case(label, values, start, reuse_wire=False):
+            dout = rng.choice([-1.0, 1.0], size=trials) * rng.uniform(0.5, 2.0, size=trials)
+            return Case(label, {"values": values, "start": start, "dout": dout, "reuse": reuse_wire})
+        if reuse:
+            v = rng.normal(scale=2.0, size=(trials, 1))
+            return [case("one wire on both inputs (like x * x), already holding a gradient", v,
+                         rng.normal(size=(trials, 1)), True)]
+        if special and hasattr(self, "draw_special"):
+            return [case(self.special_label, self.draw_special(rng, trials),
+                         rng.normal(size=(trials, self.arity)))]
+        return [case(f"{trials} gates on fresh wires (grad 0)", self.draw(rng, trials),
+                     np.zeros((trials, self.arity))),
+                case(f"{trials} gates on wires already holding a gradient", self.draw(rng, trials),
+                     rng.normal(size=(trials, self.arity)))]
+
+    def run(self, inputs, gate_cls):
+        outs, grads = [], []
+        for k in range(len(inputs["dout"])):
+            wires = [Wire(v, g) for v, g in zip(inputs["values"][k], inputs["start"][k])]
+            args = wires * self.arity if inputs["reuse"] else wires
+            gate = gate_cls()
+            out = gate.forward(*args)
+            out.grad = float(inputs["dout"][k])
+            gate.backward()
+            outs.append(float(out.value))
+            grads.append([float(w.grad) for w in wires])
+        return {"out": np.array(outs), "grads": np.array(grads)}
+
+    def expected(self, inputs, ref):
+        gate_cls = getattr(ref, self.functions[0])
+
+        def value(vals):
+            units = [ref.Unit(t) for t in vals]
+            return gate_cls().forward(*(units * self.arity if inputs["reuse"] else units)).value
+        outs, local = [], []
+        for k in range(len(inputs["dout"])):
+            v = np.array(inputs["values"][k], dtype=np.float64)
+            outs.append(value(v))
+            local.append(gradcheck.numerical_gradient(lambda t: value(t), v))
+        local = np.array(local)
+        return {"out": np.array(outs), "d": local * np.asarray(inputs["dout"])[:, None], "d_ones": local}
+
+    def judge(self, inputs, outputs, expected):
+        names = ["u"] if inputs["reuse"] else list(self.wire_names[:self.arity])
+        return ([value_finding("out.value", outputs["out"], expected["out"])]
+                + accumulated_findings(outputs["grads"], inputs["start"], expected, names,
+                                       uses=self.arity if inputs["reuse"] else 1))
+
+
+class MultiplyGateCheck(GateCheck):
+    name = "check_multiply_gate"
+    functions = ("MultiplyGate",)
+    hints = {"mismatch": "For out = u0 * u1, each input's local gradient is the *other* input's value."}
+
+
+class AddGateCheck(GateCheck):
+    name = "check_add_gate"
+    functions = ("AddGate",)
+    hints = {"scale": "An add gate does not split its gradient: each input receives all of it."}
+
+
+class MaxGateCheck(GateCheck):
+    name = "check_max_gate"
+    functions = ("MaxGate",)
+    special_label = "inputs less than 0.01 apart (but not tied)"
+    hints = {"mismatch": "Only the input that won the max receives the gradient; the other gets 0."}
+
+    def draw(self, rng, k):
+        v = rng.normal(scale=2.0, size=(k, 2))
+        v[:, 1] += np.where(v[:, 1] >= v[:, 0], 0.1, -0.1)   # at least 0.1 apart: no tie
+        return v
+
+    def draw_special(self, rng, k):
+        v = rng.normal(scale=2.0, size=(k, 1))
+        gap = rng.choice([-1.0, 1.0], size=(k, 1)) * rng.uniform(1e-3, 1e-2, size=(k, 1))
+        return np.hstack([v, v + gap])
+
+
+class SigmoidGateCheck(GateCheck):
+    name = "check_sigmoid_gate"
+    functions = ("SigmoidGate",)
+    arity = 1
+    special_label = "large inputs (|z| between 4 and 10)"
+    hints = {"mismatch": "The local gradient of the sigmoid is s * (1 - s), with s the gate's output."}
+
+    def draw_special(self, rng, k):
+        return rng.choice([-1.0, 1.0], size=(k, 1)) * rng.uniform(4.0, 10.0, size=(k, 1))
+
+
+# --------------------------------------------------------------------------- the neuron
+NEURON_INPUTS = ("a", "b", "c", "x", "y")
+
+
+class NeuronCheck(Check):
+    """Grades Neuron: forward(a, b, c, x, y) -> output unit; backward(gradient_top) fills every
+    input wire's grad with d(output)/d(input) * gradient_top (added to what it held)."""
+    name = "check_neuron"
+    slug = SLUG
+    functions = ("Neuron",)
+    points = 3
+    default_seed = 202
+    hints = {"zero": "Run the gates' backward methods in the reverse order of the forward pass, "
+                     "starting from the output's grad set to gradient_top.",
+             "upstream": "Set the output unit's grad to gradient_top before the gates' backward."}
+
+    def cases(self, seed, trials=4, start=False):
+        rng = np.random.default_rng(seed)
+        if start:
+            return [Case(f"{trials} neurons on wires already holding a gradient",
+                          {"values": rng.normal(scale=1.5, size=(trials, 5)),
+                           "start": rng.normal(size=(trials, 5)),
+                           "dout": rng.uniform(0.5, 2.0, size=trials)
+                           * rng.choice([-1.0, 1.0], size=trials)})]
+        return [Case("the worked example a=1, b=2, c=-3, x=-1, y=3, pulled with 1",
+                     {"values": np.array([[1.0, 2.0, -3.0, -1.0, 3.0]]), "start": np.zeros((1, 5)),
+                      "dout": np.array([1.0])}),
+                Case(f"{trials} random neurons, random pulls",
+                     {"values": rng.normal(scale=1.5, size=(trials, 5)), "start": np.zeros((trials, 5)),
+                      "dout": rng.uniform(0.5, 2.0, size=trials) * rng.choice([-1.0, 1.0], size=trials)},
+                     weight=2.0)]
+
+    def run(self, inputs, neuron_cls):
+        outs, grads = [], []
+        for k in range(len(inputs["dout"])):
+            wires = [Wire(v, g) for v, g in zip(inputs["values"][k], inputs["start"][k])]
+            neuron = neuron_cls()
+            out = neuron.forward(*wires)
+            outs.append(float(out.value))
+            neuron.backward(float(inputs["dout"][k]))
+            grads.append([float(w.grad) for w in wires])
+        return {"out": np.array(outs), "grads": np.array(grads)}
+
+    def expected(self, inputs, ref):
+        def value(v):
+            return ref.Neuron().forward(*[ref.Unit(t) for t in v]).value
+        outs, local = [], []
+        for v in np.asarray(inputs["values"], dtype=np.float64):
+            outs.append(value(v))
+            local.append(gradcheck.numerical_gradient(value, v.copy()))
+        local = np.array(local)
+        return {"out": np.array(outs), "d": local * np.asarray(inputs["dout"])[:, None], "d_ones": local}
+
+    def judge(self, inputs, outputs, expected):
+        return ([value_finding("output value", outputs["out"], expected["out"])]
+                + accumulated_findings(outputs["grads"], inputs["start"], expected, list(NEURON_INPUTS)))
+
+
+# --------------------------------------------------------------------------- one step
+class GradientStepCheck(Check):
+    """Grades gradient_step(units, step_size): each value moves by step_size * grad, in place."""
+    name = "check_gradient_step"
+    slug = SLUG
+    functions = ("gradient_step",)
+    points = 1
+    default_seed = 303
+
+    def cases(self, seed, n=6, default_step=False):
+        rng = np.random.default_rng(seed)
+        inputs = {"values": rng.normal(size=n), "grads": rng.normal(size=n),
+                  "step": None if default_step else float(rng.uniform(0.02, 0.2))}
+        label = (f"{n} wires, default step size" if default_step
+                 else f"{n} wires, step_size={inputs['step']:.4f}")
+        return [Case(label, inputs)]
+
+    def run(self, inputs, gradient_step):
+        wires = [Wire(v, g) for v, g in zip(inputs["values"], inputs["grads"])]
+        if inputs["step"] is None:
+            gradient_step(wires)
+        else:
+            gradient_step(wires, inputs["step"])
+        return {"values": np.array([float(w.value) for w in wires])}
+
+    def expected(self, inputs, ref):
+        units = [ref.Unit(v, g) for v, g in zip(inputs["values"], inputs["grads"])]
+        if inputs["step"] is None:
+            ref.gradient_step(units)
+        else:
+            ref.gradient_step(units, inputs["step"])
+        return {"values": np.array([u.value for u in units])}
+
+    def judge(self, inputs, outputs, expected):
+        before = np.asarray(inputs["values"], dtype=np.float64)
+        got = np.asarray(outputs["values"], dtype=np.float64)
+        if got.shape != before.shape:
+            return [Finding("values", False, f"expected {before.size} values, got shape {got.shape}.",
+                            "shape")]
+        f = value_finding("change of each value", got - before, np.asarray(expected["values"]) - before)
+        if f.diagnosis == "zero":
+            f.message += " The values did not move: change each unit's .value in place."
+        elif f.diagnosis == "sign":
+            f.message += " The values moved downhill: gradient ascent adds step_size * grad."
+        return [f]
+
+
+check_multiply_gate = MultiplyGateCheck()
+check_add_gate = AddGateCheck()
+check_max_gate = MaxGateCheck()
+check_sigmoid_gate = SigmoidGateCheck()
+check_neuron = NeuronCheck()
+check_gradient_step = GradientStepCheck()

@@ -1,0 +1,280 @@
+"""Checks of chapter 2, numerical vs analytic gradients.
+
+Graded functions (the same names in the notebook and in solutions/ch02_gradients.py):
+
+    numerical_gradient(f, x, h=1e-5)              central differences of a scalar f; restores x
+    numerical_gradient_array(f, x, dout, h=1e-5)  gradient of sum(f(x) * dout); restores x
+    rel_error(a, b)                               max |a - b| / max(1e-8, |a| + |b|)
+    reuse_backward(dout, cache)      -> (dx, dy)  out = (x + y) * x,   cache = (x, y)
+    tanh_layer_backward(dout, cache) -> (dx, dW)  out = tanh(x @ W),   cache = (x, W, out)
+    row_norm_backward(dout, cache)   -> (dx,)     out = |x_i| per row, cache = (x, out)
+
+The numerical gradients are run on functions whose exact gradient is known, counting the calls
+and checking that x comes back unchanged. The backward passes receive caches built here, exactly
+as the given forward functions build them, and are compared with central differences of the
+reference forward pass with a random upstream gradient.
+"""
+import numpy as np
+
+from autograder import gradcheck
+from autograder.checks.base import Case, Check, Finding, grad_findings, numeric_grads, value_finding
+
+SLUG = "ch02_gradients"
+
+
+def signed_uniform(rng, size, low=0.5, high=2.0):
+    return rng.choice([-1.0, 1.0], size=size) * rng.uniform(low, high, size=size)
+
+
+def numeric_method_findings(outputs, exact, n, name="x"):
+    """Findings for a numerical-gradient method: the gradient, x restored, the number of calls."""
+    res = gradcheck.compare_gradients(outputs["grad"], exact, name=name)
+    msg, diagnosis = res.message, res.diagnosis
+    if not res.passed and diagnosis == "scale" and abs(res.factor - 1) < 1e-2:
+        diagnosis = "mismatch"
+        msg = (f"The gradient is close but not accurate enough: max relative error "
+               f"{res.max_rel_error:.1e}, where central differences give about 1e-10 on this function. "
+               "That is the error of a one-sided (forward) difference: evaluate f at x + h and at "
+               "x - h and divide by 2h.")
+    found = [Finding("gradient", res.passed, msg, diagnosis)]
+    restored = bool(outputs["restored"])
+    found.append(Finding("x restored", restored,
+                         "x is unchanged afterwards." if restored else
+                         "x was changed: after nudging an entry, put its original value back "
+                         "(a try/finally keeps it safe even if f raises).", "ok" if restored else "value"))
+    calls = int(outputs["calls"])
+    ok_calls = calls in (2 * n, 2 * n + 1)
+    msg = (f"f was called {calls} times for {n} entries." if ok_calls else
+           f"f was called {calls} times for {n} entries; central differences need two calls per "
+           f"entry ({2 * n})." + (" One call per entry plus one is a forward difference."
+                                  if calls == n + 1 else ""))
+    found.append(Finding("calls of f", ok_calls, msg, "ok" if ok_calls else "value"))
+    return found
+
+
+# --------------------------------------------------------------------------- numerical gradients
+class NumericalGradientCheck(Check):
+    """numerical_gradient on f(x) = sum(w * exp(x)), whose gradient is w * exp(x)."""
+    name = "check_numerical_gradient"
+    slug = SLUG
+    functions = ("numerical_gradient",)
+    points = 2
+    default_seed = 211
+
+    def cases(self, seed, shapes=((3, 4), (5,)), h=1e-5):
+        rng = np.random.default_rng(seed)
+        return [Case(f"f(x) = sum(w * exp(x)), x of shape {tuple(s)}, h={h:g}",
+                     {"x": rng.normal(scale=0.7, size=s), "w": signed_uniform(rng, tuple(s)), "h": h})
+                for s in shapes]
+
+    def run(self, inputs, numerical_gradient):
+        x, w = inputs["x"], inputs["w"]
+        before = x.copy()
+        calls = [0]
+
+        def f(z):
+            calls[0] += 1
+            return np.sum(w * np.exp(z))
+        grad = numerical_gradient(f, x, inputs["h"])
+        return {"grad": grad, "restored": bool(np.array_equal(x, before)), "calls": calls[0]}
+
+    def expected(self, inputs, ref):
+        return {"grad": inputs["w"] * np.exp(inputs["x"])}
+
+    def judge(self, inputs, outputs, expected):
+        return numeric_method_findings(outputs, expected["grad"], np.size(inputs["x"]))
+
+
+class NumericalGradientArrayCheck(Check):
+    """numerical_gradient_array on f(x) = tanh(x) @ M with a random upstream gradient."""
+    name = "check_numerical_gradient_array"
+    slug = SLUG
+    functions = ("numerical_gradient_array",)
+    points = 2
+    default_seed = 212
+    hints = {"upstream": "Weight each output's change by dout before summing."}
+
+    def cases(self, seed, shapes=((3, 4, 2),), identity=False):
+        rng = np.random.default_rng(seed)
+        out = [Case(f"f(x) = tanh(x) @ M, x of shape {(n, d)}, dout of shape {(n, k)}",
+                    {"x": rng.normal(size=(n, d)), "M": rng.normal(size=(d, k)),
+                     "dout": rng.normal(size=(n, k))}) for n, d, k in shapes]
+        if identity:
+            out.append(Case("f returns its input itself (out = x), x of shape (2, 3)",
+                            {"x": rng.normal(size=(2, 3)), "M": None, "dout": rng.normal(size=(2, 3))}))
+        return out
+
+    def run(self, inputs, numerical_gradient_array):
+        x, m = inputs["x"], inputs["M"]
+        before = x.copy()
+        calls = [0]
+
+        def f(z):
+            calls[0] += 1
+            return z if m is None else np.tanh(z) @ m
+        grad = numerical_gradient_array(f, x, inputs["dout"])
+        return {"grad": grad, "restored": bool(np.array_equal(x, before)), "calls": calls[0]}
+
+    def expected(self, inputs, ref):
+        x, m, dout = inputs["x"], inputs["M"], inputs["dout"]
+        if m is None:
+            return {"grad": dout, "grad_ones": np.ones_like(dout)}
+        local = 1.0 - np.tanh(x) ** 2
+        return {"grad": (dout @ m.T) * local, "grad_ones": (np.ones_like(dout) @ m.T) * local}
+
+    def judge(self, inputs, outputs, expected):
+        found = numeric_method_findings(outputs, expected["grad"], np.size(inputs["x"]))
+        res = gradcheck.compare_gradients(outputs["grad"], expected["grad"],
+                                          numeric_ones=expected["grad_ones"])
+        if not found[0].passed and res.diagnosis == "upstream":
+            found[0] = Finding("gradient", False, res.message, "upstream")
+        if not found[0].passed and inputs["M"] is None and not np.any(outputs["grad"]):
+            found[0].message += (" Here f returns x itself: keep a copy of f(x + h e_i) before you "
+                                 "change x again (np.array(f(x)) or .copy()).")
+        return found
+
+
+class RelErrorCheck(Check):
+    """rel_error on pairs of arrays and numbers with known answers."""
+    name = "check_rel_error"
+    slug = SLUG
+    functions = ("rel_error",)
+    points = 1
+    default_seed = 213
+    KINDS = ("close", "larger", "opposite", "numbers", "zeros", "tiny")
+
+    def cases(self, seed, kinds=("close", "larger", "opposite", "numbers")):
+        rng = np.random.default_rng(seed)
+        out = []
+        for kind in kinds:
+            a = rng.normal(size=(3, 4))
+            if kind == "close":
+                label, b = "two close arrays", a * (1 + 1e-6 * rng.normal(size=a.shape))
+            elif kind == "larger":
+                label, b = "b larger than a everywhere", a + rng.uniform(0.1, 0.5, size=a.shape)
+            elif kind == "opposite":
+                label, b = "b = -a", -a
+            elif kind == "numbers":
+                a, b = float(rng.uniform(1, 3)), float(rng.uniform(1, 3))
+                label = "two numbers (not arrays)"
+            elif kind == "zeros":
+                a[0, :] = 0.0
+                label, b = "equal arrays with zeros in them", a.copy()
+            elif kind == "tiny":
+                label, a, b = "tiny values (below 1e-8)", a * 1e-12, a * 3e-12
+            else:
+                raise ValueError(f"unknown kind {kind!r}")
+            out.append(Case(label, {"a": a, "b": b}))
+        return out
+
+    def run(self, inputs, rel_error):
+        return {"value": rel_error(inputs["a"], inputs["b"])}
+
+    def expected(self, inputs, ref):
+        return {"value": ref.rel_error(inputs["a"], inputs["b"])}
+
+    def judge(self, inputs, outputs, expected):
+        got = np.asarray(outputs["value"], dtype=np.float64)
+        if got.shape == () and not np.isfinite(got):
+            return [Finding("rel_error(a, b)", False,
+                            f"rel_error(a, b) returned {float(got)}; expected {expected['value']:.6g}. "
+                            "Where a and b are both zero the denominator must not be zero: "
+                            "use max(1e-8, |a| + |b|).", "value")]
+        f = value_finding("rel_error(a, b)", outputs["value"], expected["value"], tol=1e-9)
+        if f.diagnosis == "shape":
+            f.message += " rel_error returns one number: the largest relative difference."
+        return [f]
+
+
+# --------------------------------------------------------------------------- three backward passes
+class BackwardCheck(Check):
+    """Shared steps: build the cache like the given forward, call backward(dout, cache),
+    compare each gradient with central differences of the reference forward."""
+    slug = SLUG
+    points = 2
+    grads = ()           # ("dx", "dy")
+    wrt = ()             # ("x", "y")
+
+    def forward_inputs(self, inputs):
+        return {k: inputs[k] for k in self.wrt + self.fixed}
+
+    fixed = ()
+
+    def run(self, inputs, backward):
+        result = backward(inputs["dout"], self.cache(inputs))
+        if not isinstance(result, (tuple, list)):
+            result = (result,)
+        if len(result) != len(self.grads):
+            raise ValueError(f"backward should return {len(self.grads)} gradient(s) "
+                             f"({', '.join(self.grads)}), got {len(result)}")
+        return dict(zip(self.grads, result))
+
+    def expected(self, inputs, ref):
+        forward = getattr(ref, self.functions[0].replace("_backward", "_forward"))
+        return numeric_grads(lambda **kw: forward(**kw)[0], self.forward_inputs(inputs),
+                             list(self.wrt), inputs["dout"])
+
+    def judge(self, inputs, outputs, expected):
+        return grad_findings(outputs, expected, list(self.grads))
+
+
+class ReuseBackwardCheck(BackwardCheck):
+    name = "check_reuse_backward"
+    functions = ("reuse_backward",)
+    grads, wrt = ("dx", "dy"), ("x", "y")
+    default_seed = 221
+    hints = {"mismatch": "x reaches the output along two wires (through the add and through the "
+                         "multiply): its gradient is the sum of both."}
+
+    def cases(self, seed, shapes=((3, 4),)):
+        rng = np.random.default_rng(seed)
+        return [Case(f"x, y of shape {tuple(s)}", {"x": rng.normal(size=s), "y": rng.normal(size=s),
+                                                   "dout": rng.normal(size=s)}) for s in shapes]
+
+    def cache(self, inputs):
+        return (inputs["x"], inputs["y"])
+
+
+class TanhLayerBackwardCheck(BackwardCheck):
+    name = "check_tanh_layer_backward"
+    functions = ("tanh_layer_backward",)
+    grads, wrt = ("dx", "dW"), ("x", "W")
+    default_seed = 222
+    hints = {"mismatch": "Go through tanh first (its local gradient is 1 - out**2, elementwise), "
+                         "then through the matrix product."}
+
+    def cases(self, seed, shapes=((4, 3, 5),)):
+        rng = np.random.default_rng(seed)
+        return [Case(f"x of shape {(n, d)}, W of shape {(d, m)}",
+                     {"x": rng.normal(size=(n, d)), "W": rng.normal(size=(d, m)) / np.sqrt(d),
+                      "dout": rng.normal(size=(n, m))}) for n, d, m in shapes]
+
+    def cache(self, inputs):
+        x, w = inputs["x"], inputs["W"]
+        return (x, w, np.tanh(x @ w))
+
+
+class RowNormBackwardCheck(BackwardCheck):
+    name = "check_row_norm_backward"
+    functions = ("row_norm_backward",)
+    grads, wrt = ("dx",), ("x",)
+    default_seed = 223
+    hints = {"shape": "dout has one entry per row: give it a trailing axis (dout[:, None]) to "
+                      "broadcast it over the row."}
+
+    def cases(self, seed, shapes=((3, 4),)):
+        rng = np.random.default_rng(seed)
+        return [Case(f"x of shape {tuple(s)}", {"x": rng.normal(size=s), "dout": rng.normal(size=s[0])})
+                for s in shapes]
+
+    def cache(self, inputs):
+        x = inputs["x"]
+        return (x, np.sqrt(np.sum(x ** 2, axis=1)))
+
+
+check_numerical_gradient = NumericalGradientCheck()
+check_numerical_gradient_array = NumericalGradientArrayCheck()
+check_rel_error = RelErrorCheck()
+check_reuse_backward = ReuseBackwardCheck()
+check_tanh_layer_backward = TanhLayerBackwardCheck()
+check_row_norm_backward = RowNormBackwardCheck()

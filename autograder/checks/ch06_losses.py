@@ -1,0 +1,365 @@
+"""Checks of chapter 6, loss functions, the L2 penalty and dropout.
+
+Each graded object is a forward/backward pair (the same names in the notebook and in
+solutions/ch06_losses.py); the check calls the student's forward, hands its cache to the
+student's backward with a random upstream gradient ``dloss`` (never 1), and grades:
+
+    softmax_cross_entropy_forward(scores, y) -> (loss, cache)   backward(dloss, cache) -> dscores
+    multiclass_svm_forward(scores, y)        -> (loss, cache)   backward(dloss, cache) -> dscores
+    squared_hinge_forward(scores, y)         -> (loss, cache)   backward(dloss, cache) -> dscores
+    mse_forward(pred, target)                -> (loss, cache)   backward(dloss, cache) -> dpred
+    l2_penalty_forward(params, reg)          -> (loss, cache)   backward(dloss, cache) -> {name: grad}
+    dropout_forward(x, keep_prob, mode, seed) -> (out, cache)   backward(dout, cache)  -> dx
+
+The loss (or dropout's output) is compared with the reference; gradients are compared with
+central differences of the reference forward pass. Inputs are drawn with every margin at least
+1e-3 from a kink, except in the hidden "tie" cases, which put one margin exactly on the kink: there
+the trusted gradient is the reference backward (tested against autograd), and either one-sided
+convention for the SVM's tie is accepted.
+"""
+import numpy as np
+
+from autograder import gradcheck
+from autograder.checks.base import Case, Check, Finding, grad_findings, value_finding
+
+SLUG = "ch06_losses"
+KINK_GAP = 1e-3   #: how far from a kink every random margin is drawn
+UPSTREAM_HINT = "dloss is one number: every entry of the gradient is multiplied by it."
+
+
+def upstream(rng):
+    """A random upstream gradient for a scalar loss, never 1: sign and size both matter."""
+    return float(rng.choice([-1.0, 1.0]) * rng.uniform(0.3, 2.5))
+
+
+def loss_finding(what, got, want, *, overflow_hint=""):
+    """value_finding for a loss, with a clear message when the student's loss is not finite."""
+    try:
+        arr = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        return Finding(what, False, f"{what} should be a number, got {type(got).__name__}.", "shape")
+    if arr.shape != ():
+        return Finding(what, False, f"{what} should be one number (the batch average), got an array "
+                       f"of shape {arr.shape}.", "shape")
+    got, want = float(arr), float(want)
+    if not np.isfinite(got):
+        return Finding(what, False, f"{what} is {got}, expected {want:.6g}. "
+                       + (overflow_hint or "Look for a division by zero or a log of zero."), "value")
+    err = gradcheck.rel_error(got, want)
+    if err <= gradcheck.TOLERANCE:
+        return Finding(what, True, f"{what} is correct (relative error {err:.1e}).", "ok")
+    msg = f"{what} is {got:.6g}, expected {want:.6g} (relative error {err:.1e})."
+    # Any two numbers differ by some factor; name it only when it is a whole number or its inverse
+    # (a sum instead of a mean, a missing 1/2), which says something about the mistake.
+    factor = got / want if want else np.inf
+    for k in (factor, 1 / factor if factor else np.inf):
+        if np.isfinite(k) and abs(k) >= 1.5 and abs(k - round(k)) <= 1e-6 * abs(k):
+            return Finding(what, False, msg + f" It is {factor:.4g} times the right value.",
+                           "scale")
+    return Finding(what, False, msg, "value")
+
+
+def grad_findings_either(outputs, expected, name):
+    """Grade gradient ``name``; where the case sits on a tie (expected has name + "_alt"), accept
+    the gradient of either one-sided convention."""
+    first = grad_findings(outputs, expected, [name])[0]
+    if first.passed or name + "_alt" not in expected:
+        return first
+    alt = grad_findings(outputs, {name: expected[name + "_alt"],
+                                  name + "_ones": expected.get(name + "_alt_ones")}, [name])[0]
+    if alt.passed:
+        alt.message += " (The tie was counted as a violation: also a valid choice.)"
+        return alt
+    first.message = ("One margin here is exactly on the kink, where either one-sided gradient is "
+                     "accepted; yours matches neither. " + first.message)
+    return first
+
+
+class LossPairCheck(Check):
+    """Shared steps for losses of (scores, y): run forward then backward; compare the loss with
+    the reference and dscores with central differences."""
+    slug = SLUG
+    points = 2
+    first = "scores"           # name of the differentiable input
+    second = "y"               # name of the labels / targets
+    overflow_hint = ""
+
+    def reference(self, ref):
+        return getattr(ref, self.functions[0]), getattr(ref, self.functions[1])
+
+    def run(self, inputs, forward, backward):
+        loss, cache = forward(inputs[self.first], inputs[self.second])
+        grad = backward(inputs["dloss"], cache)
+        return {"loss": loss, "d" + self.first: grad}
+
+    def numeric_at(self, inputs):
+        """Where the numerical gradient is taken (the softmax shifts each row, see there)."""
+        return np.array(inputs[self.first], dtype=np.float64)
+
+    def expected(self, inputs, ref):
+        forward, backward = self.reference(ref)
+        x, data, dloss = inputs[self.first], inputs[self.second], inputs["dloss"]
+        out = {"loss": forward(x, data)[0]}
+        name = "d" + self.first
+        if "tie" in inputs:
+            ones = backward(1.0, forward(x.copy(), data)[1])
+            out[name], out[name + "_ones"] = dloss * ones, ones
+            alt = self.tie_alternative(inputs, ref)
+            if alt is not None:
+                out[name + "_alt"], out[name + "_alt_ones"] = dloss * alt, alt
+            return out
+        ones = gradcheck.numerical_gradient(lambda z: forward(z, data)[0], self.numeric_at(inputs))
+        out[name], out[name + "_ones"] = dloss * ones, ones
+        return out
+
+    def tie_alternative(self, inputs, ref):
+        return None
+
+    def judge(self, inputs, outputs, expected):
+        return [loss_finding("loss", outputs["loss"], expected["loss"], overflow_hint=self.overflow_hint),
+                grad_findings_either(outputs, expected, "d" + self.first)]
+
+
+def class_scores(rng, n, c, offset=0.0):
+    """scores (N, C) and labels (N,) with every SVM margin s_j - s_y + 1 at least KINK_GAP from 0."""
+    y = rng.integers(0, c, size=n)
+    rows = np.arange(n)
+    while True:
+        s = rng.normal(size=(n, c))
+        m = s - s[rows, y][:, None] + 1.0
+        m[rows, y] = 1.0
+        if np.all(np.abs(m) > KINK_GAP):
+            return s + offset, y
+
+
+# --------------------------------------------------------------------------- softmax
+class SoftmaxCrossEntropyCheck(LossPairCheck):
+    name = "check_softmax_cross_entropy"
+    functions = ("softmax_cross_entropy_forward", "softmax_cross_entropy_backward")
+    default_seed = 601
+    overflow_hint = ("np.exp overflowed: subtract each row's maximum from the scores before "
+                     "exponentiating (the probabilities do not change).")
+    hints = {"scale": "The loss is the average over the N examples, so is its gradient.",
+             "upstream": UPSTREAM_HINT,
+             "value": "The loss is the mean over examples of -log p[i, y[i]], the softmax taken along "
+                      "each row (axis=1)."}
+
+    def cases(self, seed, shapes=((5, 4), (3, 7)), large_shapes=((4, 3),)):
+        rng = np.random.default_rng(seed)
+        out = []
+        for n, c in shapes:
+            s, y = class_scores(rng, n, c)
+            out.append(Case(f"N={n}, C={c}", {"scores": s, "y": y, "dloss": upstream(rng)}))
+        for n, c in large_shapes:
+            s, y = class_scores(rng, n, c, offset=1000.0)
+            out.append(Case(f"N={n}, C={c}, scores near 1000", {"scores": s, "y": y, "dloss": upstream(rng)}))
+        return out
+
+    def numeric_at(self, inputs):
+        # Adding a constant to a row changes neither the loss nor its gradient; differences of a loss
+        # near zero are more accurate than differences of two numbers near 1000.
+        s = np.array(inputs["scores"], dtype=np.float64)
+        return s - s.max(axis=1, keepdims=True)
+
+
+# --------------------------------------------------------------------------- multiclass SVM
+class MulticlassSvmCheck(LossPairCheck):
+    name = "check_multiclass_svm"
+    functions = ("multiclass_svm_forward", "multiclass_svm_backward")
+    default_seed = 602
+    hints = {"scale": "The loss is the average over the N examples, so is its gradient.",
+             "upstream": UPSTREAM_HINT,
+             "value": "Sum max(0, s_j - s_y + 1) over the wrong classes j only (the right class is "
+                      "not its own competitor), then average over the examples.",
+             "mismatch": "Each violated margin pulls its own score up and the right class's score down."}
+
+    def cases(self, seed, shapes=((5, 4), (3, 6)), tie_shapes=()):
+        rng = np.random.default_rng(seed)
+        out = []
+        for n, c in shapes:
+            s, y = class_scores(rng, n, c)
+            out.append(Case(f"N={n}, C={c}", {"scores": s, "y": y, "dloss": upstream(rng)}))
+        for n, c in tie_shapes:
+            s, y = class_scores(rng, n, c)
+            j = (int(y[0]) + 1) % c
+            s[0, y[0]], s[0, j] = 0.5, -0.5          # margin s_j - s_y + 1 exactly 0
+            out.append(Case(f"N={n}, C={c}, one margin exactly at the kink",
+                            {"scores": s, "y": y, "dloss": upstream(rng), "tie": [0, j]}))
+        return out
+
+    def tie_alternative(self, inputs, ref):
+        """The gradient when the tie counts as a violation: nudge the tied score up a hair (the
+        SVM's gradient only depends on which margins are positive)."""
+        s = np.array(inputs["scores"], dtype=np.float64)
+        i, j = inputs["tie"]
+        s[i, j] += 1e-9
+        return ref.multiclass_svm_backward(1.0, ref.multiclass_svm_forward(s, inputs["y"])[1])
+
+
+# --------------------------------------------------------------------------- squared hinge
+class SquaredHingeCheck(LossPairCheck):
+    name = "check_squared_hinge"
+    functions = ("squared_hinge_forward", "squared_hinge_backward")
+    default_seed = 603
+    hints = {"scale": "d/dm of max(0, 1 - m)^2 is -2 max(0, 1 - m); the loss is a mean over N.",
+             "upstream": UPSTREAM_HINT,
+             "mismatch": "The chain rule from the margin m = y * s to the score s multiplies by y."}
+
+    def cases(self, seed, sizes=(6, 9), tie_sizes=()):
+        rng = np.random.default_rng(seed)
+        out = []
+        for n in sizes:
+            s, y = self.draw(rng, n)
+            out.append(Case(f"N={n}", {"scores": s, "y": y, "dloss": upstream(rng)}))
+        for n in tie_sizes:
+            s, y = self.draw(rng, n)
+            s[0] = y[0]                                # margin y * s exactly 1
+            out.append(Case(f"N={n}, one margin exactly 1", {"scores": s, "y": y, "dloss": upstream(rng),
+                                                             "tie": [0]}))
+        return out
+
+    @staticmethod
+    def draw(rng, n):
+        """Scores (N,) and labels of +-1 with margins away from 1, at least one on each side."""
+        while True:
+            y = rng.choice([-1.0, 1.0], size=n)
+            s = rng.normal(scale=1.5, size=n)
+            m = y * s
+            if np.all(np.abs(1.0 - m) > KINK_GAP) and (n < 2 or (np.any(m < 1) and np.any(m > 1))):
+                return s, y
+
+
+# --------------------------------------------------------------------------- MSE
+class MseCheck(LossPairCheck):
+    name = "check_mse"
+    functions = ("mse_forward", "mse_backward")
+    first, second = "pred", "target"
+    points = 1
+    default_seed = 604
+    hints = {"scale": "The MSE is a mean over every entry of the array (all N * D of them); "
+                      "the square brings down a 2.",
+             "sign": "diff = pred - target: the gradient points toward larger predictions when pred is "
+                     "above target.",
+             "upstream": UPSTREAM_HINT}
+
+    def cases(self, seed, shapes=((5, 3), (4, 2))):
+        rng = np.random.default_rng(seed)
+        return [Case(f"pred of shape {tuple(s)}", {"pred": rng.normal(size=s), "target": rng.normal(size=s),
+                                                   "dloss": upstream(rng)}) for s in shapes]
+
+
+# --------------------------------------------------------------------------- L2 penalty
+class L2PenaltyCheck(Check):
+    name = "check_l2_penalty"
+    slug = SLUG
+    functions = ("l2_penalty_forward", "l2_penalty_backward")
+    points = 1
+    default_seed = 605
+    hints = {"scale": "The penalty is reg / 2 * sum(W ** 2): its gradient is reg * W (times dloss).",
+             "upstream": UPSTREAM_HINT}
+
+    def cases(self, seed, layers=((4, 3, 2),), reg=0.3):
+        rng = np.random.default_rng(seed)
+        out = []
+        for sizes in layers:
+            params = {}
+            for k, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+                params[f"W{k}"] = rng.normal(size=(fan_in, fan_out))
+                params[f"b{k}"] = rng.normal(size=fan_out)
+            label = ", ".join(f"{k} {v.shape}" for k, v in params.items())
+            out.append(Case(f"{label}, reg={reg:g}", {"params": params, "reg": float(reg),
+                                                      "dloss": upstream(rng)}))
+        return out
+
+    def run(self, inputs, forward, backward):
+        loss, cache = forward(inputs["params"], inputs["reg"])
+        grads = backward(inputs["dloss"], cache)
+        return {"loss": loss, "grads": {str(k): v for k, v in grads.items()}}
+
+    def expected(self, inputs, ref):
+        params, reg, dloss = inputs["params"], inputs["reg"], inputs["dloss"]
+        out = {"loss": ref.l2_penalty_forward(params, reg)[0]}
+        for name in params:
+            def f(z, name=name):
+                return ref.l2_penalty_forward({**params, name: z}, reg)[0]
+            ones = gradcheck.numerical_gradient(f, np.array(params[name], dtype=np.float64))
+            out["d" + name], out["d" + name + "_ones"] = dloss * ones, ones
+        return out
+
+    def judge(self, inputs, outputs, expected):
+        found = [loss_finding("penalty", outputs["loss"], expected["loss"])]
+        if found[0].diagnosis == "value" and any(not k.startswith("W") for k in inputs["params"]):
+            found[0].message += " Only the weights (names starting with W) are penalised, not the biases."
+        grads = outputs["grads"]
+        if not isinstance(grads, dict):
+            return found + [Finding("grads", False, "l2_penalty_backward should return a dict "
+                                    "{name: gradient} with the keys of params.", "shape")]
+        for name in inputs["params"]:
+            key = "d" + name
+            if name not in grads:
+                found.append(Finding(key, False, f"the returned dict has no entry {name!r}: return a "
+                                     "gradient for every parameter (zeros where the penalty does not "
+                                     "depend on it).", "shape"))
+                continue
+            f = grad_findings({key: grads[name]}, expected, [key])[0]
+            if not f.passed and not name.startswith("W"):
+                f.message = (f"d{name} should be all zeros: biases are not penalised, so the penalty "
+                             f"does not depend on {name}. " + f.message)
+            found.append(f)
+        return found
+
+
+# --------------------------------------------------------------------------- dropout
+class DropoutCheck(Check):
+    name = "check_dropout"
+    slug = SLUG
+    functions = ("dropout_forward", "dropout_backward")
+    points = 2
+    default_seed = 606
+    hints = {"scale": "Inverted dropout divides the kept units by keep_prob during training, and does "
+                      "nothing at all at test time.",
+             "upstream": "dout has the shape of x: multiply it elementwise by the same mask.",
+             "mismatch": "The gradient flows through the same mask as the forward pass (keep it in "
+                         "the cache), scaled the same way."}
+
+    def cases(self, seed, shapes=((4, 5), (3, 8)), keep_probs=(0.6, 0.8), test_shapes=((4, 5),)):
+        rng = np.random.default_rng(seed)
+        out = []
+        for shape, p in zip(shapes, keep_probs):
+            out.append(Case(f"train, x of shape {tuple(shape)}, keep_prob={p:g}",
+                            {"x": rng.normal(size=shape), "keep_prob": float(p), "mode": "train",
+                             "seed": int(rng.integers(1000)), "dout": rng.normal(size=shape)}))
+        for shape in test_shapes:
+            out.append(Case(f"test, x of shape {tuple(shape)}, keep_prob=0.5",
+                            {"x": rng.normal(size=shape), "keep_prob": 0.5, "mode": "test",
+                             "seed": int(rng.integers(1000)), "dout": rng.normal(size=shape)}))
+        return out
+
+    def run(self, inputs, forward, backward):
+        out, cache = forward(inputs["x"], inputs["keep_prob"], inputs["mode"], inputs["seed"])
+        return {"out": out, "dx": backward(inputs["dout"], cache)}
+
+    def expected(self, inputs, ref):
+        def f(z):
+            return ref.dropout_forward(z, inputs["keep_prob"], inputs["mode"], inputs["seed"])[0]
+        x = np.array(inputs["x"], dtype=np.float64)
+        return {"out": f(x.copy()),
+                "dx": gradcheck.numerical_gradient_array(f, x, inputs["dout"]),
+                "dx_ones": gradcheck.numerical_gradient_array(f, x, np.ones_like(inputs["dout"]))}
+
+    def judge(self, inputs, outputs, expected):
+        out = value_finding("out", outputs["out"], expected["out"])
+        if not out.passed and inputs["mode"] == "test":
+            out.message += " At test time nothing is dropped and nothing is rescaled: out = x."
+        elif not out.passed and out.diagnosis == "value":
+            out.message += (" Draw the mask as np.random.default_rng(seed).random(x.shape) < keep_prob "
+                            "(True means kept).")
+        return [out] + grad_findings(outputs, expected, ["dx"])
+
+
+check_softmax_cross_entropy = SoftmaxCrossEntropyCheck()
+check_multiclass_svm = MulticlassSvmCheck()
+check_squared_hinge = SquaredHingeCheck()
+check_mse = MseCheck()
+check_l2_penalty = L2PenaltyCheck()
+check_dropout = DropoutCheck()

@@ -1,0 +1,173 @@
+"""Tests of autograder/checks/ch01_circuits.py: the gate, neuron and step checks."""
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.checks import ch01_circuits as C
+from autograder.checks.base import LiveOracle, StoredOracle, case_key, checks_of, decode
+from autograder.checks.store import expected_table, render
+from autograder.local import score_notebook
+from solutions import ch01_circuits as ref
+from solutions.mutants import run_mutant
+from solutions.mutants.ch01_circuits import MUTANTS
+
+ROOT = Path(__file__).resolve().parents[3]
+SLUG = "ch01_circuits"
+CHECKS = checks_of(C)
+ORACLE = LiveOracle(ref)
+# the keyword parameters of each check's hidden test in the source notebook
+HIDDEN = {"check_multiply_gate": {"reuse": True}, "check_add_gate": {"reuse": True},
+          "check_max_gate": {"special": True}, "check_sigmoid_gate": {"special": True},
+          "check_neuron": {"start": True}, "check_gradient_step": {"default_step": True}}
+
+
+def reference_objects(check):
+    return [getattr(ref, name) for name in check.functions]
+
+
+def test_every_graded_object_has_a_check():
+    """Is there one check per graded object of the chapter, each naming a reference object?"""
+    assert set(CHECKS) == set(HIDDEN)
+    for check in CHECKS.values():
+        assert all(hasattr(ref, name) for name in check.functions)
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN))
+@pytest.mark.parametrize("seed", [None, 3, 2024])
+def test_reference_earns_full_marks(name, seed):
+    """Does the reference earn every point on the visible and the hidden cases, whatever the seed?"""
+    check = CHECKS[name]
+    for params in ({}, HIDDEN[name]):
+        report = check.evaluate(*reference_objects(check), seed=seed, oracle=ORACLE, **params)
+        assert report.passed and report.earned == report.points, report.text()
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN))
+def test_stub_earns_zero(name):
+    """Does an unimplemented answer earn nothing, saying it is not implemented?"""
+    class Stub:
+        def __init__(self, *args, **kwargs):
+            raise NotImplementedError()
+
+    def stub(*args, **kwargs):
+        raise NotImplementedError()
+    check = CHECKS[name]
+    report = check.evaluate(Stub if name != "check_gradient_step" else stub, oracle=ORACLE)
+    assert report.earned == 0 and report.diagnoses == {"not_implemented"}
+
+
+def test_cases_pull_with_random_gradients():
+    """Are the visible random cases pulled with upstream gradients that are not all ones?"""
+    for name in ("check_multiply_gate", "check_add_gate", "check_max_gate", "check_sigmoid_gate"):
+        for case in CHECKS[name].cases(CHECKS[name].default_seed):
+            assert not np.allclose(case.inputs["dout"], 1.0)
+    random_case = CHECKS["check_neuron"].cases(CHECKS["check_neuron"].default_seed)[1]
+    assert not np.allclose(random_case.inputs["dout"], 1.0)
+
+
+def test_max_cases_avoid_ties():
+    """Are the max gate's inputs at least 1e-3 apart, far beyond the numerical step?"""
+    check = CHECKS["check_max_gate"]
+    for params in ({}, {"special": True}):
+        for seed in range(20):
+            for case in check.cases(seed, **params):
+                v = case.inputs["values"]
+                assert np.all(np.abs(v[:, 0] - v[:, 1]) >= 1e-3)
+
+
+def test_visible_checks_work_from_stored_values(tmp_path, monkeypatch):
+    """With only stored expected values (no solutions/), does the reference earn full marks on the
+    visible cases, while a hidden case is reported as needing the grader (and costs nothing)?"""
+    table = json.loads(render(expected_table(SLUG)))
+    monkeypatch.setattr("autograder.checks.base.EXPECTED_DIR", tmp_path)
+    (tmp_path / f"{SLUG}.json").write_text(json.dumps(table))
+    stored = StoredOracle(SLUG)
+    for name, check in CHECKS.items():
+        good = check.evaluate(*reference_objects(check), oracle=stored)
+        assert good.passed and good.earned == good.points, good.text()
+        hidden = check.evaluate(*reference_objects(check), oracle=stored, seed=5, **HIDDEN[name])
+        assert {f.diagnosis for r in hidden.results for f in r.findings} == {"reference"}
+    some = CHECKS["check_neuron"].cases(CHECKS["check_neuron"].default_seed)[0]
+    assert decode(table[case_key("check_neuron", some.inputs)])["out"][0] == pytest.approx(0.8808, abs=5e-5)
+
+
+def test_overwrite_is_named_with_a_hint():
+    """Does a multiply gate that assigns its gradients get told to use +=, and keep the points of
+    the cases it gets right (fresh wires)?"""
+    class Assigns(ref.MultiplyGate):
+        def backward(self):
+            self.u0.grad = self.u1.value * self.out.grad
+            self.u1.grad = self.u0.value * self.out.grad
+    report = CHECKS["check_multiply_gate"].evaluate(Assigns, oracle=ORACLE)
+    assert 0 < report.earned < report.points
+    assert report.diagnoses == {"overwrite"} and "+=" in report.text()
+
+
+def test_neuron_feedback_names_the_worked_example():
+    """Does a neuron that ignores gradient_top pass the worked example but fail the random pulls
+    with the dropped-upstream diagnosis?"""
+    class Ignores(ref.Neuron):
+        def backward(self, gradient_top=1.0):
+            super().backward(1.0)
+    report = CHECKS["check_neuron"].evaluate(Ignores, oracle=ORACLE)
+    worked, rand = report.results
+    assert worked.fraction == 1.0 and rand.fraction < 1.0
+    assert report.diagnoses == {"upstream"}
+
+
+def test_a_gate_returning_a_float_is_feedback_not_a_crash():
+    """If forward returns a number instead of a Unit, is that an error finding worth nothing?"""
+    class ReturnsFloat(ref.MultiplyGate):
+        def forward(self, u0, u1):
+            super().forward(u0, u1)
+            return self.out.value
+    report = CHECKS["check_multiply_gate"].evaluate(ReturnsFloat, oracle=ORACLE)
+    assert report.earned == 0 and report.diagnoses == {"error"}
+
+
+def test_mutant_catalogue_is_killed():
+    """Does each check have at least five mutants, all losing points with the named diagnosis?"""
+    counts = {name: 0 for name in CHECKS}
+    for m in MUTANTS:
+        counts[m.check] += 1
+        o = run_mutant(SLUG, m)
+        assert o.loses_points and o.diagnosis_named, (m.name, o.earned, o.diagnoses)
+    assert min(counts.values()) >= 5, counts
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    """The release nbgrader makes from the source notebook, in a scratch course directory."""
+    course = tmp_path_factory.mktemp("course")
+    shutil.copytree(ROOT / "solutions" / SLUG, course / "solutions" / SLUG)
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    env_bin = Path(sys.executable).parent
+    proc = subprocess.run([str(env_bin / "nbgrader"), "generate_assignment", SLUG, "--force"], cwd=course,
+                          capture_output=True, text=True,
+                          env={"PATH": f"{env_bin}:/usr/bin:/bin", "HOME": str(course)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return course / "exercises" / SLUG / f"{SLUG}.ipynb"
+
+
+def test_source_notebook_earns_full_marks():
+    """Executed as written, does every grade cell of the source notebook earn all its points?"""
+    scores = score_notebook(ROOT / "solutions" / SLUG / f"{SLUG}.ipynb", timeout=300)
+    assert len(scores) == 12
+    assert all(s.earned == s.points > 0 for s in scores), [(s.grade_id, s.earned, s.message) for s in scores]
+
+
+def test_released_notebook_earns_zero(released):
+    """With hidden tests restored, does the release earn zero in every grade cell, each saying
+    what is not implemented, and do its stubs raise NotImplementedError?"""
+    scores = score_notebook(released, timeout=300, source=ROOT / "solutions" / SLUG / f"{SLUG}.ipynb")
+    assert len(scores) == 12
+    assert all(s.earned == 0 and "not implemented" in s.message for s in scores), \
+        [(s.grade_id, s.earned, s.message[:120]) for s in scores]
+    text = released.read_text()
+    assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+    assert "raise NotImplementedError()" in text

@@ -1,0 +1,227 @@
+"""Tests of the chapter 3 checks (autograder/checks/ch03_backprop.py)."""
+import numpy as np
+import pytest
+
+from autograder.checks import ch03_backprop as checks
+from autograder.checks import store
+from autograder.checks.base import EXPECTED_DIR, CheckFailed, LiveOracle, StoredOracle, checks_of
+from solutions import ch03_backprop as ref
+from solutions.mutants import catalogue, run_mutant
+
+SLUG = "ch03_backprop"
+ORACLE = LiveOracle(ref)
+CHECKS = checks_of(checks)
+
+# The keyword parameters of the hidden grade cells of the source notebook.
+HIDDEN = {
+    "check_square_backward": dict(shapes=[(1,), (2, 5)], seed=11),
+    "check_divide_backward": dict(shapes=[(7,)], seed=12),
+    "check_max_backward": dict(layouts=[((1,), True), ((4, 4), True)], seed=13),
+    "check_neuron_backward": dict(shapes=[(1,), (6,)], seed=14),
+    "check_squared_chain_backward": dict(shapes=[(2, 2, 3)], seed=15),
+    "check_add_backward": dict(layouts=[("xyz", (5,), 2), ("xxy", (1,), 3)], seed=16),
+    "check_mul_backward": dict(layouts=[("xx", (4,), 2), ("yx", (1, 3), 1)], seed=17),
+    "check_linear_backward": dict(layouts=[((1, 3, 2), 2), ((5, 4, 1), 3)], seed=18),
+    "check_sigmoid_backward": dict(layouts=[((1,), 1), ((2, 5), 3)], seed=19),
+    "check_mse_backward": dict(layouts=[((1,), (1, 1), 0), ((5, 1), (5,), 2)], seed=20),
+    "check_topological_sort": dict(graphs=["chain", "wide"], seed=21),
+}
+
+
+def reference_objects(check):
+    return [getattr(ref, name) for name in check.functions]
+
+
+def stub(*args, **kwargs):
+    raise NotImplementedError()
+
+
+def test_every_graded_function_has_a_check_and_hidden_parameters():
+    """Does the module expose the eleven graded checks the notebook uses, each with hidden cases?"""
+    assert set(CHECKS) == set(HIDDEN)
+    for name, check in CHECKS.items():
+        assert check.name == name and check.slug == SLUG
+        assert all(hasattr(ref, f) for f in check.functions), name
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN))
+def test_reference_earns_full_marks(name):
+    """Does the reference earn every point on the visible cases (several seeds) and the hidden ones?"""
+    check = CHECKS[name]
+    for seed in (None, 1, 2, 3):
+        report = check.evaluate(*reference_objects(check), seed=seed, oracle=ORACLE)
+        assert report.passed and report.earned == report.points, report.text()
+    report = check.evaluate(*reference_objects(check), oracle=ORACLE, **HIDDEN[name])
+    assert report.passed and report.earned == report.points, report.text()
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN))
+def test_hidden_cases_differ_from_visible_ones(name):
+    """Do the hidden parameters draw cases the visible checks do not show?"""
+    check = CHECKS[name]
+    visible = {c.label for c in check.cases(check.default_seed)}
+    params = {k: v for k, v in HIDDEN[name].items() if k != "seed"}
+    hidden = check.cases(HIDDEN[name]["seed"], **params)
+    assert hidden and any(c.label not in visible for c in hidden)
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN))
+def test_stub_earns_zero_and_says_not_implemented(name):
+    """Does an untouched stub earn nothing, raise CheckFailed in a grade cell, and say why?"""
+    check = CHECKS[name]
+    stubs = [stub for _ in check.functions]
+    report = check.evaluate(*stubs, oracle=ORACLE)
+    assert report.earned == 0 and report.diagnoses == {"not_implemented"}
+    with pytest.raises(CheckFailed, match="not implemented"):
+        check(*stubs, oracle=ORACLE)
+
+
+def test_visible_checks_work_from_stored_values():
+    """With only the stored expected values (no solutions/), does the reference pass every visible
+    check and is a hidden case reported as needing the grader?"""
+    stored = StoredOracle(SLUG)
+    for check in CHECKS.values():
+        report = check.evaluate(*reference_objects(check), oracle=stored)
+        assert report.passed and report.earned == report.points, report.text()
+    report = CHECKS["check_linear_backward"].evaluate(ref.Linear, oracle=stored,
+                                                      **HIDDEN["check_linear_backward"])
+    assert {f.diagnosis for r in report.results for f in r.findings} == {"reference"}
+
+
+def test_stored_values_are_up_to_date():
+    """Does autograder/checks/expected/ch03_backprop.json match what the reference gives now?"""
+    assert (EXPECTED_DIR / f"{SLUG}.json").read_text() == store.render(store.expected_table(SLUG))
+
+
+def test_every_mutant_loses_points_with_the_right_diagnosis():
+    """Does each wrong answer in the catalogue (at least five per check) lose points, naming its
+    mistake where one is expected?"""
+    mutants = catalogue(SLUG)
+    for name in CHECKS:
+        assert sum(m.check == name for m in mutants) >= 5, name
+    for m in mutants:
+        o = run_mutant(SLUG, m)
+        assert o.loses_points, (m.check, m.name)
+        assert o.diagnosis_named, (m.check, m.name, o.diagnoses)
+
+
+# --------------------------------------------------------------------------- feedback
+def test_overwritten_reused_wire_is_named_with_a_hint():
+    """Does da = a * dout for a * a get 'overwrite' (half the gradient) and a hint about adding both
+    shares?"""
+    def overwrite(dout, cache):
+        (a,) = cache
+        return (a * dout,)
+    report = CHECKS["check_square_backward"].evaluate(overwrite, ref.square_forward, oracle=ORACLE)
+    text = report.text()
+    assert report.earned == 0 and report.diagnoses == {"overwrite"}
+    assert "half" in text and "+=" in text
+
+
+def test_consumer_overwrite_is_named_overwrite():
+    """Does a Linear node that keeps only the last consumer's gradient hear that it must sum over
+    consumers, while the single-consumer case still earns its share?"""
+    class LastOnly(ref.Linear):
+        def backward(self):
+            X, W, b = self.inbound_nodes
+            dout = self.upstream_gradients()[-1]
+            self.gradients = {X: dout @ W.value.T, W: X.value.T @ dout, b: dout.sum(axis=0)}
+    report = CHECKS["check_linear_backward"].evaluate(LastOnly, oracle=ORACLE)
+    assert report.diagnoses == {"overwrite"}
+    assert 0 < report.earned < report.points
+    assert "only the last of the 2 consumers" in report.text()
+
+
+def test_max_accepts_any_valid_split_at_ties():
+    """At a tie, is splitting dout half and half accepted as a subgradient, like all-to-a?"""
+    def split(dout, cache):
+        a, b = cache
+        tie = a == b
+        da = np.where(tie, 0.5 * dout, np.where(a > b, dout, 0.0))
+        db = np.where(tie, 0.5 * dout, np.where(a > b, 0.0, dout))
+        return da, db
+    assert CHECKS["check_max_backward"].evaluate(split, ref.max_forward, oracle=ORACLE).passed
+
+
+def test_sort_accepts_any_valid_order():
+    """Is a topological order other than the reference's (depth-first, reversed post-order) accepted?"""
+    def dfs_sort(feed_dict):
+        post, seen = [], set()
+
+        def visit(n, path):
+            if n in path:
+                raise ValueError("cycle")
+            if n in seen:
+                return
+            for m in n.outbound_nodes:
+                visit(m, path | {n})
+            seen.add(n)
+            post.append(n)
+        for n in feed_dict:
+            visit(n, frozenset())
+            n.value = feed_dict[n]
+        return post[::-1]
+    check = CHECKS["check_topological_sort"]
+    for params in ({}, HIDDEN["check_topological_sort"]):
+        report = check.evaluate(dfs_sort, oracle=ORACLE, **params)
+        assert report.passed, report.text()
+
+
+def test_node_checks_do_not_need_the_reference_classes():
+    """Does a Linear written from scratch on duck-typed nodes (as in the notebook) pass?"""
+    class Linear:
+        def __init__(self, X, W, b):
+            self.inbound_nodes = [X, W, b]
+            self.outbound_nodes = []
+            for n in self.inbound_nodes:
+                n.outbound_nodes.append(self)
+
+        def forward(self):
+            X, W, b = self.inbound_nodes
+            self.value = X.value @ W.value + b.value
+
+        def backward(self):
+            X, W, b = self.inbound_nodes
+            self.gradients = {n: np.zeros_like(n.value) for n in self.inbound_nodes}
+            for c in self.outbound_nodes:
+                dout = c.gradients[self]
+                self.gradients[X] += dout @ W.value.T
+                self.gradients[W] += X.value.T @ dout
+                self.gradients[b] += dout.sum(axis=0)
+    assert CHECKS["check_linear_backward"].evaluate(Linear, oracle=ORACLE).passed
+
+
+def test_reused_input_overwrite_is_named_in_node_checks():
+    """Does a Mul that assigns each share (so Mul(x, x) keeps only one) hear 'overwrite' for the
+    reused input, while the case with two different inputs passes?"""
+    class Assigns(ref.Mul):
+        def backward(self):
+            a, b = self.inbound_nodes
+            dout = sum(self.upstream_gradients())
+            self.gradients = {a: b.value * dout}
+            self.gradients[b] = a.value * dout
+    report = CHECKS["check_mul_backward"].evaluate(Assigns, oracle=ORACLE)
+    assert report.diagnoses == {"overwrite"} and report.earned == report.points / 2
+    assert "reads x 2 times" in report.text()
+
+
+def test_wrong_number_of_gradients_is_explained():
+    """Does a backward returning three gradients for a four-input forward say how many it needs?"""
+    report = CHECKS["check_divide_backward"].evaluate(
+        lambda dout, cache: ref.divide_backward(dout, cache)[:3], ref.divide_forward, oracle=ORACLE)
+    assert report.earned == 0 and "must return 4" in report.text()
+
+
+def test_shape_error_in_a_node_backward_gets_a_hint():
+    """When numpy raises on a wrong bias sum axis, does the feedback say which shapes to compare?"""
+    class BiasAxis(ref.Linear):
+        def backward(self):
+            X, W, b = self.inbound_nodes
+            self.reset_gradients()
+            for dout in self.upstream_gradients():
+                self.gradients[X] += dout @ W.value.T
+                self.gradients[W] += X.value.T @ dout
+                self.gradients[b] += dout.sum(axis=1)
+    report = CHECKS["check_linear_backward"].evaluate(BiasAxis, oracle=ORACLE)
+    assert report.earned == 0 and report.diagnoses == {"error"}
+    assert "db like b (M,)" in report.text()

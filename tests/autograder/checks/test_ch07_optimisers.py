@@ -1,0 +1,208 @@
+"""Tests of autograder/checks/ch07_optimisers.py: update rules behind one interface, and step annealing."""
+import ast
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from autograder.checks import ch07_optimisers as C
+from autograder.checks.base import LiveOracle, StoredOracle, checks_of
+from autograder.checks.store import expected_table, render
+from autograder.local import score_notebook
+from solutions import ch07_optimisers as ref
+from solutions.mutants import run_mutant
+from solutions.mutants.ch07_optimisers import MUTANTS
+
+ROOT = Path(__file__).resolve().parents[3]
+SLUG = "ch07_optimisers"
+SOURCE = ROOT / "solutions" / SLUG / f"{SLUG}.ipynb"
+CHECKS = checks_of(C)
+ORACLE = LiveOracle(ref)
+RULE_CHECKS = sorted(n for n in CHECKS if n != "check_step_decay")
+
+
+def hidden_calls(path):
+    """{check name: keyword parameters} of the hidden grade cells of a source notebook."""
+    calls = {}
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code" and "BEGIN HIDDEN TESTS" in cell.source:
+            line = next(s for s in cell.source.splitlines() if s.strip() and not s.startswith("#"))
+            call = ast.parse(line).body[0].value
+            calls[call.func.id] = {k.arg: ast.literal_eval(k.value) for k in call.keywords
+                                   if k.arg not in ("seed", "points")}
+    return calls
+
+
+HIDDEN = hidden_calls(SOURCE)
+
+
+def reference_objects(check):
+    return [getattr(ref, name) for name in check.functions]
+
+
+def stub(*args, **kwargs):
+    raise NotImplementedError()
+
+
+def test_every_graded_function_has_a_check_and_a_hidden_test():
+    """Is there one check per graded function of the reference module, each with a hidden test?"""
+    assert set(CHECKS) == {"check_sgd_momentum", "check_nesterov", "check_adagrad", "check_rmsprop",
+                           "check_adam", "check_step_decay"}
+    assert set(HIDDEN) == set(CHECKS)
+    for check in CHECKS.values():
+        assert all(callable(getattr(ref, name)) for name in check.functions)
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+@pytest.mark.parametrize("seed", [None, 3, 2024, 77])
+def test_reference_earns_full_marks(name, seed):
+    """Does the reference earn every point on visible and hidden cases, whatever the seed?"""
+    check = CHECKS[name]
+    for params in ({}, HIDDEN[name]):
+        report = check.evaluate(*reference_objects(check), seed=seed, oracle=ORACLE, **params)
+        assert report.passed and report.earned == report.points, report.text()
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_stub_earns_zero(name):
+    """Does an unimplemented function earn nothing, saying it is not implemented?"""
+    report = CHECKS[name].evaluate(stub, oracle=ORACLE)
+    assert report.earned == 0 and report.diagnoses == {"not_implemented"}
+
+
+@pytest.mark.parametrize("name", RULE_CHECKS)
+def test_several_steps_from_an_empty_state(name):
+    """Does every rule case run at least three steps, starting from a config with hyperparameters only?"""
+    for params in ({}, HIDDEN[name]):
+        for case in CHECKS[name].cases(0, **params):
+            assert len(case.inputs["grads"]) >= 3
+            assert not {"velocity", "cache", "m", "v", "t"} & set(case.inputs["config"])
+            assert min(np.abs(g).min() for g in case.inputs["grads"]) >= 0.5
+
+
+def with_epsilon_inside(rule_name):
+    """The reference rule with epsilon moved inside the square root: a variant that is fine."""
+    def rule(w, dw, config):
+        config = dict(config)
+        eps = config.get("epsilon", 1e-8)
+        if rule_name == "adam":
+            b1, b2 = config["beta1"], config["beta2"]
+            t = config.get("t", 0) + 1
+            m = b1 * config.get("m", 0.0) + (1 - b1) * dw
+            v = b2 * config.get("v", 0.0) + (1 - b2) * dw * dw
+            config.update(m=m, v=v, t=t)
+            return w - config["learning_rate"] * (m / (1 - b1 ** t)) / np.sqrt(v / (1 - b2 ** t) + eps), config
+        rho = config.get("decay_rate", 1.0) if rule_name == "rmsprop" else 1.0
+        cache = rho * config.get("cache", 0.0) + (1 - rho if rule_name == "rmsprop" else 1.0) * dw * dw
+        config["cache"] = cache
+        return w - config["learning_rate"] * dw / np.sqrt(cache + eps), config
+    return rule
+
+
+@pytest.mark.parametrize("name", ["adagrad", "rmsprop", "adam"])
+def test_epsilon_inside_the_square_root_is_accepted(name):
+    """Is sqrt(cache + eps) instead of sqrt(cache) + eps given full marks, visible and hidden?"""
+    check = CHECKS[f"check_{name}"]
+    for params in ({}, HIDDEN[check.name]):
+        for seed in (None, 1, 2):
+            report = check.evaluate(with_epsilon_inside(name), oracle=ORACLE, seed=seed, **params)
+            assert report.passed, report.text()
+
+
+def test_state_kept_outside_config_loses_points():
+    """Does a momentum that keeps its velocity in a global instead of config lose points (its
+    velocity leaks from one case into the next), although each step of the first case is right?"""
+    store = {}
+
+    def global_velocity(w, dw, config):
+        v = store.get("v", 0.0) * config["momentum"] - config["learning_rate"] * dw
+        store["v"] = v
+        return w + v, dict(config)
+    report = CHECKS["check_sgd_momentum"].evaluate(global_velocity, oracle=ORACLE)
+    assert 0 < report.earned < report.points
+    assert all(f.passed for f in report.results[0].findings)
+    assert not all(f.passed for f in report.results[1].findings)
+
+
+def test_adam_diagnoses_bias_correction():
+    """Is Adam without bias correction told its first step is about 3.16 times too large?"""
+    mutant = next(m for m in MUTANTS if m.name == "no bias correction")
+    report = CHECKS["check_adam"].evaluate(*mutant.objects, oracle=ORACLE)
+    assert "3.162 times" in report.text() and "scale" in report.diagnoses
+
+
+def test_in_place_update_costs_only_its_finding():
+    """Is a rule that writes into w still credited for its steps, losing only the in-place finding?"""
+    mutant = next(m for m in MUTANTS if m.check == "check_adagrad" and m.name == "w updated in place")
+    report = CHECKS["check_adagrad"].evaluate(*mutant.objects, oracle=ORACLE)
+    assert {f.what for _, f in report.problems()} == {"w unchanged"}
+    assert report.earned == pytest.approx(report.points * 3 / 4)
+
+
+def test_step_decay_names_the_first_wrong_step():
+    """Does an off-by-one schedule hear at which t its rate first goes wrong?"""
+    mutant = next(m for m in MUTANTS if m.name.startswith("drops one step early"))
+    report = CHECKS["check_step_decay"].evaluate(*mutant.objects, oracle=ORACLE)
+    assert "the rate at t = 9 is" in report.text() and "t = 3 is" in report.text()
+
+
+def test_visible_checks_work_from_stored_values(tmp_path, monkeypatch):
+    """With only stored expected values, does the reference earn full marks on visible cases, a stub
+    zero, and a hidden case count as the grader's job?"""
+    monkeypatch.setattr("autograder.checks.base.EXPECTED_DIR", tmp_path)
+    (tmp_path / f"{SLUG}.json").write_text(render(expected_table(SLUG)))
+    stored = StoredOracle(SLUG)
+    for name, check in CHECKS.items():
+        good = check.evaluate(*reference_objects(check), oracle=stored)
+        assert good.passed and good.earned == good.points, good.text()
+        assert check.evaluate(stub, oracle=stored).earned == 0
+        hidden = check.evaluate(*reference_objects(check), oracle=stored, seed=5, **HIDDEN[name])
+        assert {f.diagnosis for r in hidden.results for f in r.findings} == {"reference"}
+    assert json.loads((tmp_path / f"{SLUG}.json").read_text())
+
+
+def test_mutant_catalogue_is_killed():
+    """Does each check have at least five mutants, all losing points with the named diagnosis?"""
+    counts = {name: 0 for name in CHECKS}
+    for m in MUTANTS:
+        counts[m.check] += 1
+        o = run_mutant(SLUG, m)
+        assert o.loses_points and o.diagnosis_named, (m.name, o.earned, o.diagnoses)
+    assert min(counts.values()) >= 5, counts
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    """The release nbgrader makes from the source notebook, in a scratch course directory."""
+    course = tmp_path_factory.mktemp("course")
+    shutil.copytree(ROOT / "solutions" / SLUG, course / "solutions" / SLUG)
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    env_bin = Path(sys.executable).parent
+    proc = subprocess.run([str(env_bin / "nbgrader"), "generate_assignment", SLUG, "--force"], cwd=course,
+                          capture_output=True, text=True,
+                          env={"PATH": f"{env_bin}:/usr/bin:/bin", "HOME": str(course)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return course / "exercises" / SLUG / f"{SLUG}.ipynb"
+
+
+def test_source_notebook_earns_full_marks():
+    """Executed as written, does every grade cell of the source notebook earn all its points?"""
+    scores = score_notebook(SOURCE, timeout=300)
+    assert len(scores) == 12
+    assert all(s.earned == s.points > 0 for s in scores), [(s.grade_id, s.earned, s.message) for s in scores]
+
+
+def test_released_notebook_earns_zero(released):
+    """With hidden tests restored, does the release earn zero in every grade cell, each saying what is
+    not implemented, and does it hold no solution or hidden test?"""
+    scores = score_notebook(released, timeout=300, source=SOURCE)
+    assert len(scores) == 12
+    assert all(s.earned == 0 and "not implemented" in s.message for s in scores), \
+        [(s.grade_id, s.earned, s.message[:120]) for s in scores]
+    text = released.read_text()
+    assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
