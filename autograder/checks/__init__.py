@@ -12,6 +12,6 @@ def _slugs_from_toc():
     return tuple(entry["file"] for entry in toc["chapters"])
 
 
-# Without book/ (a class gets exercises/ and autograder/ only), the check modules present.
-SLUGS = _slugs_from_toc() if _TOC.exists() else tuple(
-    sorted(p.stem for p in Path(__file__).parent.glob("ch[0-9]*.py")))
+# Only the instructor's tools enumerate chapters (store, mutants, tests), and they have book/.
+# A class handed exercises/ and autograder/ loads a chapter's checks by its slug instead.
+SLUGS = _slugs_from_toc() if _TOC.exists() else ()
