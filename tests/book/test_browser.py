@@ -1,0 +1,260 @@
+"""Does every page of the built book read as it should in a real browser, with no network?
+
+The book built by the session fixture `book_html` (tests/book/conftest.py) is served on 127.0.0.1
+and each page is opened in headless Chromium (Debian's `chromium`, driven by playwright; no browser
+is downloaded). Any request for another host is recorded and refused, so the test never reaches the
+network even when a page tries to. One full-page screenshot per toc page goes to
+artifacts/screenshots/<name>.png.
+
+Without Chromium the tests are skipped on a workstation and fail in CI (environment variable CI set).
+CHROMIUM_PATH names another Chromium binary.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import threading
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1280, "height": 900}
+LOAD_TIMEOUT_MS = 30_000
+
+# Visible text (code excluded) that means math was left as source: $$, \( \), \[ \], $...$.
+RAW_MATH = re.compile(r"\$\$|\\\(.*?\\\)|\\\[.*?\\\]|\$[^$\n]{1,200}\$", re.DOTALL)
+
+# JavaScript run in the page once it has loaded.
+WAIT_FOR_MATHJAX = """async () => {
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+        await MathJax.startup.promise;
+    }
+    await document.fonts.ready;
+}"""
+LOAD_ALL_IMAGES = """async () => {
+    const images = [...document.images];
+    images.forEach(img => { img.loading = 'eager'; });
+    await Promise.all(images.map(img => img.complete ? null
+        : new Promise(done => { img.addEventListener('load', done); img.addEventListener('error', done); })));
+    return images.map(img => ({src: img.getAttribute('src'), alt: img.getAttribute('alt') || '',
+                               loaded: img.complete && img.naturalWidth > 0}));
+}"""
+MATH_STATE = """() => {
+    const math = [...document.querySelectorAll('.math')];
+    const root = (document.querySelector('main') || document.body).cloneNode(true);
+    // Code shows source on purpose; search results quote pages as plain text, math included.
+    root.querySelectorAll('pre, code, script, style, mjx-container, .math, #search-results .context')
+        .forEach(e => e.remove());
+    return {
+        math: math.length,
+        typeset: document.querySelectorAll('mjx-container').length,
+        untypeset: math.filter(e => !e.querySelector('mjx-container'))
+                       .map(e => e.textContent.trim().slice(0, 80)),
+        mathjaxLoaded: !!(window.MathJax && MathJax.startup),
+        text: root.textContent,
+    };
+}"""
+LINKS_AND_IDS = """() => ({
+    links: [...document.querySelectorAll('a[href]')].map(a => a.href),
+    ids: [...document.querySelectorAll('[id], a[name]')].map(e => e.id || e.getAttribute('name')),
+})"""
+
+
+def chromium_or_skip() -> str:
+    """Path of Debian's chromium (or of $CHROMIUM_PATH); skips without it, except in CI (CI set),
+    where a missing browser fails the test."""
+    reasons = []
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        reasons.append("playwright (python package) is not installed")
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.access(path, os.X_OK):
+        reasons.append(f"no chromium at {path} (Debian: apt-get install chromium)")
+    if reasons:
+        message = "cannot open the book in a browser: " + "; ".join(reasons)
+        if os.environ.get("CI"):
+            pytest.fail(message + " -- the browser is required in CI", pytrace=False)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Chromium with no network features of its own (updates, sync, safe browsing)."""
+    path = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def served_book(book_html):
+    """The built book over HTTP on 127.0.0.1 (an ephemeral port), for the whole session."""
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                 functools.partial(Quiet, directory=str(book_html)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def browser_context(chromium, served_book):
+    """A fresh browser context (a first-time visitor: empty storage, empty cache) whose requests
+    to any host but the book's server are refused."""
+    context = chromium.new_context(viewport=VIEWPORT)
+
+    def only_local(route):
+        if route.request.url.startswith(served_book):
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    context.route("**/*", only_local)
+    yield context
+    context.close()
+
+
+class Ids(HTMLParser):
+    """The id (and <a name>) of every element of one HTML file."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.ids.update(v for k, v in attrs.items() if v and (k == "id" or (tag == "a" and k == "name")))
+
+
+@functools.lru_cache(maxsize=None)
+def ids_in(path: Path) -> frozenset[str]:
+    parser = Ids()
+    parser.feed(path.read_text(encoding="utf8"))
+    return frozenset(parser.ids)
+
+
+def is_local(url: str, base: str) -> bool:
+    return url.startswith(base) or url.split(":", 1)[0] in ("data", "blob", "about")
+
+
+def broken_internal_links(links, page_ids, page_file: Path, base: str, html: Path) -> list[str]:
+    """Internal links whose page is missing from the build, or whose #anchor is not on it."""
+    broken = []
+    for link in links:
+        if not link.startswith(base):
+            continue  # a link to another site, mailto:, javascript: -- not internal
+        parts = urlsplit(link)
+        path = unquote(parts.path)
+        target = html / path.lstrip("/")
+        if path.endswith("/"):
+            target = target / "index.html"
+        if not target.is_file():
+            broken.append(f"{link}: no such file in the build")
+        elif parts.fragment:
+            anchor = unquote(parts.fragment)
+            known = ids_in(target) | (set(page_ids) if target == page_file else set())
+            if target.suffix == ".html" and anchor not in known:
+                broken.append(f"{link}: no element with id {anchor!r} on {target.name}")
+    return broken
+
+
+def test_index_redirects_to_the_first_page(browser_context, served_book, toc_entries):
+    """Does opening the book's address land on its introduction?"""
+    page = browser_context.new_page()
+    try:
+        page.goto(served_book, wait_until="load", timeout=LOAD_TIMEOUT_MS)
+        page.wait_for_url(f"{served_book}{toc_entries[0]}.html", timeout=LOAD_TIMEOUT_MS)
+    finally:
+        page.close()
+
+
+def test_mathjax_accessibility_stays_local(browser_context, served_book, book_html, toc_entries):
+    """When a reader turns on MathJax's explorer (speech and navigation of formulas, in MathJax's
+    menu), are the speech rules it loads served from the book, not from a CDN?"""
+    with_math = [name for name in toc_entries
+                 if 'class="math' in (book_html / f"{name}.html").read_text(encoding="utf8")]
+    assert with_math, "no page of the book has math"
+    page = browser_context.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.goto(f"{served_book}{with_math[0]}.html", wait_until="load", timeout=LOAD_TIMEOUT_MS)
+        page.evaluate(WAIT_FOR_MATHJAX)
+        before = len(requests)
+        page.evaluate("() => MathJax.startup.document.menu.menu.pool.lookup('explorer').setValue(true)")
+        page.wait_for_function("() => MathJax._.a11y && MathJax._.a11y.explorer", timeout=LOAD_TIMEOUT_MS)
+        page.wait_for_load_state("networkidle", timeout=LOAD_TIMEOUT_MS)
+    finally:
+        page.close()
+    loaded = requests[before:]
+    assert any("/sre/mathmaps/" in url for url in loaded), f"the explorer loaded no speech rules: {loaded}"
+    outside = [url for url in loaded if not is_local(url, served_book)]
+    assert not outside, f"the explorer fetched from outside: {outside}"
+
+
+def test_page_reads_in_a_browser(browser_context, served_book, book_page, book_html,
+                                 toc_entries, artifacts_dir):
+    """Is the page's math typeset, every image loaded, every internal link alive, the console
+    free of errors, and every request answered by the book's own server?"""
+    url = served_book + book_page
+    page_file = book_html / urlsplit(book_page).path
+    page = browser_context.new_page()
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}")
+            if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"uncaught exception: {e}"))
+    page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url} ({r.failure})"))
+    page.on("response", lambda r: errors.append(f"HTTP {r.status}: {r.url}")
+            if r.status >= 400 else None)
+    try:
+        page.goto(url, wait_until="load", timeout=LOAD_TIMEOUT_MS)
+        page.wait_for_load_state("networkidle", timeout=LOAD_TIMEOUT_MS)
+        page.evaluate(WAIT_FOR_MATHJAX)
+        images = page.evaluate(LOAD_ALL_IMAGES)
+        math = page.evaluate(MATH_STATE)
+        found = page.evaluate(LINKS_AND_IDS)
+        name = urlsplit(book_page).path.removesuffix(".html")
+        if name in toc_entries:
+            shots = artifacts_dir / "screenshots"
+            shots.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+    finally:
+        page.close()
+
+    problems = []
+    outside = sorted({r for r in requests if not is_local(r, served_book)})
+    problems += [f"request left the book's server: {r}" for r in outside]
+    problems += list(dict.fromkeys(errors))
+    if math["math"]:
+        if not math["mathjaxLoaded"]:
+            problems.append("the page has math but MathJax did not start")
+        left = math["untypeset"]
+        if left:
+            problems.append(f"{len(left)} of {math['math']} math elements left untypeset, e.g. {left[:3]}")
+    problems += [f"math source left in the visible text: {m.group(0)[:60]!r}"
+                 for m in RAW_MATH.finditer(math["text"])]
+    problems += [f"image did not load: {img['src']}" for img in images if not img["loaded"]]
+    problems += [f"image without alt text: {img['src']}" for img in images
+                 if not img["alt"].strip() or img["alt"] == img["src"]]
+    problems += [f"internal link does not resolve: {b}" for b in
+                 broken_internal_links(found["links"], found["ids"], page_file, served_book, book_html)]
+    assert not problems, f"{book_page}:\n" + "\n".join(problems)
