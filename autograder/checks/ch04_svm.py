@@ -1,0 +1,288 @@
+"""Checks of chapter 4: the SVM's pull rule, its update, its cost with gradient, its training loop.
+
+Graded objects and their signatures (as in the notebook and in solutions/ch04_svm.py):
+
+    svm_pull(score, label) -> +1.0, -1.0 or 0.0
+    svm_update(w, point, label, step_size, reg) -> new w (3,)         w = [a, b, c]
+    svm_cost_forward(w, X, y, alpha) -> (cost, cache);  svm_cost_backward(dcost, cache) -> dw (3,)
+    train_svm(X, y, order, w0, step_size, reg) -> w (3,)
+
+See base.py for the four steps every check defines.
+"""
+import numpy as np
+
+from autograder import gradcheck
+from autograder.checks.base import Case, Check, Finding, grad_findings, value_finding
+
+SLUG = "ch04_svm"
+
+# The chapter's six points (labels +1 / -1) and start, and the worked example of the cost.
+DATA = np.array([[1.2, 0.7], [-0.3, -0.5], [3.0, 0.1], [-0.1, -1.0], [-1.0, 1.1], [2.1, -3.0]])
+LABELS = np.array([1.0, -1.0, 1.0, -1.0, -1.0, 1.0])
+W_INIT = np.array([1.0, -2.0, -1.0])
+COST_X = np.array([[1.2, 0.7], [-0.3, 0.5], [3.0, 2.5]])
+COST_Y = np.array([1.0, -1.0, 1.0])
+COST_W = np.array([0.1, 0.2, 0.3])
+
+
+def scalar_finding(what, got, want, tol=1e-9):
+    """A Finding for one number (a loss, a cost). Any wrong number is some multiple of the right one,
+    so no scale diagnosis is named here; an exactly negated number is called a sign error."""
+    try:
+        got = float(got)
+    except (TypeError, ValueError):
+        return Finding(what, False, f"{what} should be a number, got {type(got).__name__}.", "shape")
+    err = gradcheck.rel_error(got, want)
+    if np.isfinite(got) and err <= tol:
+        return Finding(what, True, f"{what} is correct (relative error {err:.1e}).")
+    diagnosis = "sign" if want != 0 and gradcheck.rel_error(got, -want) <= tol else "value"
+    return Finding(what, False, f"{what} is {got:.10g}, expected {want:.10g} (relative error {err:.1e}).",
+                   diagnosis)
+
+
+def _count(n, word):
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _scores(w, X):
+    return X @ w[:2] + w[2]
+
+
+def _unchanged(before, after):
+    """True when every array in ``after`` equals its copy in ``before``."""
+    return all(np.array_equal(b, a) for b, a in zip(before, after))
+
+
+def _modified_finding(what, fn, names):
+    return Finding(what, False, f"{fn} changed its input {', '.join(names)}; a function must leave the "
+                                "arrays it is given as they were (compute into a new array).", "value")
+
+
+# --------------------------------------------------------------------------- the pull rule
+class SvmPull(Check):
+    """svm_pull(score, label) on many (score, label) pairs."""
+    name = "check_svm_pull"
+    slug = SLUG
+    functions = ("svm_pull",)
+    points = 1
+    hints = {"sign": "The pull should point towards the side the label asks for."}
+
+    def cases(self, seed, n=8, margin=True):
+        rng = np.random.default_rng(seed)
+        out = []
+        for label, text in ((1.0, "positive points"), (-1.0, "negative points")):
+            scores = rng.uniform(-3.0, 3.0, size=n)
+            out.append(Case(f"{text}, {_count(n, 'score')}", {"scores": scores, "labels": np.full(n, label)}))
+        if margin:
+            scores = np.array([1.0, -1.0, 1.0, -1.0, 1.0 - 1e-9, -1.0 + 1e-9, 1.0 + 1e-9, -1.0 - 1e-9])
+            labels = np.array([1.0, -1.0, -1.0, 1.0, 1.0, -1.0, 1.0, -1.0])
+            out.append(Case("scores on and next to the margin", {"scores": scores, "labels": labels}))
+        return out
+
+    def run(self, inputs, svm_pull):
+        return {"pulls": np.array([float(svm_pull(float(s), float(l)))
+                                   for s, l in zip(inputs["scores"], inputs["labels"])])}
+
+    def expected(self, inputs, ref):
+        return {"pulls": np.array([ref.svm_pull(float(s), float(l))
+                                   for s, l in zip(inputs["scores"], inputs["labels"])])}
+
+    def judge(self, inputs, outputs, expected):
+        got, want = np.asarray(outputs["pulls"], dtype=np.float64), expected["pulls"]
+        if got.shape != want.shape:
+            return [Finding("pull", False, f"expected {want.size} pulls, got {got.size}.", "shape")]
+        bad = np.flatnonzero(got != want)
+        if bad.size == 0:
+            return [Finding("pull", True, "every pull is right.")]
+        examples = "; ".join(f"score {inputs['scores'][i]:.10g} with label {inputs['labels'][i]:+.0f}: "
+                             f"your pull {got[i]:g}, expected {want[i]:g}" for i in bad[:3])
+        diagnosis = "sign" if np.array_equal(got, -want) and np.any(want) else "value"
+        return [Finding("pull", False, f"{bad.size} of {want.size} pulls are wrong ({examples}).", diagnosis)]
+
+
+# --------------------------------------------------------------------------- one update
+class SvmUpdate(Check):
+    """svm_update(w, point, label, step_size, reg): the change of w is compared with the reference's."""
+    name = "check_svm_update"
+    slug = SLUG
+    functions = ("svm_update",)
+    points = 2
+    hints = {"sign": "The parameters should move along the pull, not against it.",
+             "scale": "Check where the step size enters the update.",
+             "zero": "Your update leaves w where it was: every parameter must move by the step size "
+                     "times its total pull.",
+             "value": "Recall which parameters have springs attached, and which way each spring pulls."}
+
+    def cases(self, seed, step_size=0.01, reg=0.1, kinds=("up", "down", "none")):
+        rng = np.random.default_rng(seed)
+        out = []
+        for kind in kinds:
+            while True:
+                w, point = rng.normal(size=3), rng.normal(scale=1.5, size=2)
+                label = float(rng.choice([-1.0, 1.0])) if kind == "margin" else (-1.0 if kind == "down" else 1.0)
+                if kind == "margin":          # quarters: the score is exactly +-1 in any order of operations
+                    w, point = rng.integers(-8, 9, size=3) / 4.0, rng.integers(-8, 9, size=2) / 4.0
+                    w[2] = label - (w[0] * point[0] + w[1] * point[1])
+                    break
+                s = float(_scores(w, point[None])[0])
+                pulled = label * s < 1.0
+                if abs(label * s - 1.0) > 1e-3 and pulled == (kind != "none"):
+                    break
+            text = {"up": "a positive point pulled up", "down": "a negative point pulled down",
+                    "none": "a point beyond the margin", "margin": "a point exactly on the margin"}[kind]
+            out.append(Case(f"{text} (step {step_size:g}, reg {reg:g})",
+                            {"w": w, "point": point, "label": label, "step_size": step_size, "reg": reg}))
+        return out
+
+    def run(self, inputs, svm_update):
+        w, point = inputs["w"], inputs["point"]
+        before = [w.copy(), point.copy()]
+        new = svm_update(w, point, inputs["label"], inputs["step_size"], inputs["reg"])
+        return {"w": np.asarray(new, dtype=np.float64), "unchanged": _unchanged(before, [w, point])}
+
+    def expected(self, inputs, ref):
+        new = ref.svm_update(inputs["w"].copy(), inputs["point"].copy(), inputs["label"],
+                             inputs["step_size"], inputs["reg"])
+        return {"change": np.asarray(new) - inputs["w"]}
+
+    def judge(self, inputs, outputs, expected):
+        if not outputs["unchanged"]:
+            return [_modified_finding("update", "svm_update", ["w or point"])]
+        got = np.asarray(outputs["w"], dtype=np.float64)
+        if got.shape != (3,):
+            return [Finding("update", False, f"svm_update returned shape {got.shape}; w has shape (3,).", "shape")]
+        f = value_finding("change of (a, b, c)", got - inputs["w"], expected["change"], tol=1e-9)
+        return [f]
+
+
+# --------------------------------------------------------------------------- the cost and its gradient
+class SvmCost(Check):
+    """svm_cost_forward / svm_cost_backward: the cost value and dw against central differences."""
+    name = "check_svm_cost"
+    slug = SLUG
+    functions = ("svm_cost_forward", "svm_cost_backward")
+    points = 3
+    hints = {"upstream": "svm_cost_backward receives dcost: every gradient it returns is scaled by it.",
+             "mismatch": "Take it term by term: which points contribute to dw, and what does the penalty "
+                         "alpha * (a^2 + b^2) add to each of a, b and c?"}
+
+    def cases(self, seed, sizes=(6,), alpha=0.1, worked=True, near_margin=False):
+        rng = np.random.default_rng(seed)
+        out = []
+        if worked:
+            out.append(Case("the worked example (total 1.815)",
+                            {"w": COST_W.copy(), "X": COST_X.copy(), "y": COST_Y.copy(), "alpha": 0.1,
+                             "dcost": float(rng.uniform(0.5, 2.0))}))
+        for n in sizes:
+            y = rng.choice([-1.0, 1.0], size=n)
+            while True:
+                w, X = rng.normal(size=3), rng.normal(scale=1.5, size=(n, 2))
+                margins = y * _scores(w, X)
+                if near_margin:               # margins 1 +- 2e-3: close to the kink, not across it
+                    X[:, 0] += (1.0 + rng.choice([-2e-3, 2e-3], size=n) - margins) / (y * w[0])
+                    margins = y * _scores(w, X)
+                if np.all(np.abs(margins - 1.0) > 1e-3) and abs(w[0]) > 0.1:
+                    break
+            label = f"{_count(n, 'point')}, alpha {alpha:g}" + (", every margin near 1" if near_margin else "")
+            out.append(Case(label, {"w": w, "X": X, "y": y, "alpha": alpha,
+                                    "dcost": float(rng.uniform(0.5, 2.0))}))
+        return out
+
+    def run(self, inputs, svm_cost_forward, svm_cost_backward):
+        w, X, y = inputs["w"], inputs["X"], inputs["y"]
+        before = [w.copy(), X.copy(), y.copy()]
+        cost, cache = svm_cost_forward(w, X, y, inputs["alpha"])
+        dw = svm_cost_backward(inputs["dcost"], cache)
+        return {"cost": float(cost), "dw": np.asarray(dw, dtype=np.float64),
+                "unchanged": _unchanged(before, [w, X, y])}
+
+    def expected(self, inputs, ref):
+        X, y, alpha, dcost = inputs["X"], inputs["y"], inputs["alpha"], inputs["dcost"]
+
+        def cost(v):
+            return ref.svm_cost_forward(v, X, y, alpha)[0]
+        w = np.array(inputs["w"], dtype=np.float64)
+        return {"cost": cost(w.copy()),
+                "dw": gradcheck.numerical_gradient(lambda v: dcost * cost(v), w.copy()),
+                "dw_ones": gradcheck.numerical_gradient(cost, w.copy())}
+
+    def judge(self, inputs, outputs, expected):
+        found = [scalar_finding("cost", outputs["cost"], expected["cost"])]
+        found += grad_findings(outputs, expected, ["dw"])
+        if not outputs["unchanged"]:
+            found.append(_modified_finding("inputs", "svm_cost_forward or svm_cost_backward", ["w, X or y"]))
+        return found
+
+
+# --------------------------------------------------------------------------- the training loop
+def separable_points(rng, n):
+    """n points in [-3, 3]^2 labelled by a random line, none closer to it than 0.3."""
+    normal = rng.normal(size=2)
+    normal /= np.linalg.norm(normal)
+    offset = rng.uniform(-0.5, 0.5)
+    X = np.empty((0, 2))
+    while len(X) < n:
+        cand = rng.uniform(-3.0, 3.0, size=(4 * n, 2))
+        X = np.vstack([X, cand[np.abs(cand @ normal + offset) > 0.3]])
+    X = X[:n]
+    return X, np.where(X @ normal + offset > 0, 1.0, -1.0)
+
+
+class TrainSvm(Check):
+    """train_svm(X, y, order, w0, step_size, reg): its result against the reference's, and the training
+    accuracy of the returned parameters, computed here."""
+    name = "check_train_svm"
+    slug = SLUG
+    functions = ("train_svm",)
+    points = 2
+
+    def cases(self, seed, iterations=400, data="six", n=6, step_size=0.01, reg=0.1):
+        rng = np.random.default_rng(seed)
+        if data == "six":
+            X, y, w0 = DATA.copy(), LABELS.copy(), W_INIT.copy()
+            label = f"the six points, {_count(iterations, 'update')}"
+        else:
+            X, y = separable_points(rng, n)
+            w0 = rng.normal(size=3)
+            label = f"{n} separable points, {_count(iterations, 'update')}"
+        order = rng.integers(0, len(y), size=iterations)
+        return [Case(label, {"X": X, "y": y, "order": order, "w0": w0, "step_size": step_size, "reg": reg})]
+
+    def run(self, inputs, train_svm):
+        args = [inputs["X"], inputs["y"], inputs["order"], inputs["w0"]]
+        before = [a.copy() for a in args]
+        w = train_svm(*args, inputs["step_size"], inputs["reg"])
+        return {"w": np.asarray(w, dtype=np.float64), "unchanged": _unchanged(before, args)}
+
+    def expected(self, inputs, ref):
+        w = ref.train_svm(inputs["X"].copy(), inputs["y"].copy(), inputs["order"].copy(),
+                          inputs["w0"].copy(), inputs["step_size"], inputs["reg"])
+        return {"w": np.asarray(w), "accuracy": float(np.mean(np.where(_scores(w, inputs["X"]) > 0, 1.0, -1.0)
+                                                            == inputs["y"]))}
+
+    def judge(self, inputs, outputs, expected):
+        w = np.asarray(outputs["w"], dtype=np.float64)
+        if w.shape != (3,):
+            return [Finding("w", False, f"train_svm returned shape {w.shape}; w has shape (3,).", "shape")]
+        steps = len(inputs["order"])
+        if not outputs["unchanged"]:
+            same = _modified_finding("w", "train_svm", ["X, y, order or w0"])
+        else:
+            same = value_finding(f"w after {steps} updates", w, expected["w"], tol=1e-7)
+            if not same.passed:
+                same.message += (" Your loop should make exactly one svm_update per entry of order, in turn, "
+                                 "each starting from the result of the previous one.")
+        acc = float(np.mean(np.where(_scores(w, inputs["X"]) > 0, 1.0, -1.0) == inputs["y"]))
+        want = expected["accuracy"]
+        ok = acc >= want - 1e-12
+        accuracy = Finding("training accuracy", ok,
+                           f"the returned parameters classify {acc:.1%} of the training points "
+                           f"({'as' if ok else 'but'} the reference run reaches {want:.1%}).",
+                           "ok" if ok else "value")
+        return [same, accuracy]
+
+
+check_svm_pull = SvmPull()
+check_svm_update = SvmUpdate()
+check_svm_cost = SvmCost()
+check_train_svm = TrainSvm()

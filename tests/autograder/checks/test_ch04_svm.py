@@ -1,0 +1,140 @@
+"""Tests of autograder/checks/ch04_svm.py: the checks of the SVM exercises."""
+import ast
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from autograder.checks import ch04_svm as C
+from autograder.checks.base import LiveOracle, checks_of
+from solutions import ch04_svm as ref
+
+ORACLE = LiveOracle(ref)
+NOTEBOOK = Path(__file__).resolve().parents[3] / "solutions" / "ch04_svm" / "ch04_svm.ipynb"
+
+
+def grade(check, *student, **params):
+    return check.evaluate(*student, oracle=ORACLE, **params)
+
+
+def notebook_calls():
+    """(check name, keyword parameters) of every grade cell of the source notebook, hidden ones included."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    calls = []
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade"):
+            line = next(s for s in cell.source.splitlines() if s.strip() and not s.startswith("#"))
+            call = ast.parse(line).body[0].value
+            calls.append((call.func.id, {k.arg: ast.literal_eval(k.value) for k in call.keywords}))
+    return calls
+
+
+@pytest.mark.parametrize("name, params", notebook_calls(), ids=lambda v: str(v))
+def test_reference_earns_every_point_of_every_grade_cell(name, params):
+    """Do the reference functions earn full marks on each visible and hidden call of the notebook,
+    for the notebook's seed and for another one?"""
+    check = checks_of(C)[name]
+    objs = [getattr(ref, f) for f in check.functions]
+    for seed in (params.pop("seed", None), 99):
+        report = grade(check, *objs, seed=seed, **params)
+        assert report.passed and report.earned == report.points, report.text()
+
+
+def test_stubs_earn_nothing():
+    """Does a function that raises NotImplementedError earn zero, saying it is not implemented?"""
+    def stub(*args, **kwargs):
+        raise NotImplementedError()
+    for check in checks_of(C).values():
+        report = grade(check, *[stub] * len(check.functions))
+        assert report.earned == 0 and report.diagnoses == {"not_implemented"}, check.name
+
+
+def test_pull_feedback_names_the_failing_score():
+    """Does a pull rule that also pulls on the margin lose the margin case only, naming that score?"""
+    def pull(score, label):
+        return float(label) if label * score <= 1 else 0.0
+    report = grade(C.check_svm_pull, pull)
+    assert report.earned == pytest.approx(2 / 3, abs=1e-4)
+    assert "score 1 with label +1" in report.text()
+
+
+def test_update_must_not_modify_w():
+    """Is an update that writes into w refused even though its result is right?"""
+    def update(w, point, label, step_size=0.01, reg=0.1):
+        w[:] = ref.svm_update(w.copy(), point, label, step_size, reg)
+        return w
+    report = grade(C.check_svm_update, update)
+    assert report.earned == 0 and "changed its input" in report.text()
+
+
+def test_update_on_the_exact_margin_is_exact():
+    """Is the margin case built so the score is exactly +-1, whatever the order of operations?"""
+    for seed in range(20):
+        (case,) = C.check_svm_update.cases(seed, kinds=("margin",))
+        w, p, label = case.inputs["w"], case.inputs["point"], case.inputs["label"]
+        assert np.dot(w[:2], p) + w[2] == label == w[0] * p[0] + w[1] * p[1] + w[2]
+
+
+def test_cost_cases_use_random_upstream_and_avoid_the_hinge():
+    """Is dcost never 1, and is every margin at least 1e-3 away from the hinge at 1?"""
+    for seed in range(10):
+        for case in C.check_svm_cost.cases(seed, sizes=(1, 6, 15), near_margin=seed % 2 == 1):
+            i = case.inputs
+            assert i["dcost"] != 1.0
+            m = i["y"] * (i["X"] @ i["w"][:2] + i["w"][2])
+            assert np.all(np.abs(m - 1.0) > 1e-3)
+
+
+def test_cost_worked_example_is_graded():
+    """Does the first visible case hold the worked example, and does a wrong total say what it expected?"""
+    case = C.check_svm_cost.cases(0)[0]
+    assert np.array_equal(case.inputs["X"], ref.COST_X) and case.inputs["alpha"] == 0.1
+
+    def forward(w, X, y, alpha):
+        cost, cache = ref.svm_cost_forward(w, X, y, alpha)
+        return cost + 1.0, cache
+    report = grade(C.check_svm_cost, forward, ref.svm_cost_backward)
+    assert "expected 1.815" in report.text()
+    assert report.earned == pytest.approx(1.5)       # the gradients are right, the costs are not
+    assert "scale" not in report.diagnoses            # one wrong number is not a "factor"
+
+
+def test_cost_gradient_without_dcost_is_named():
+    """Does a backward pass that ignores dcost get the 'upstream' diagnosis with its hint?"""
+    def backward(dcost, cache):
+        return ref.svm_cost_backward(1.0, cache)
+    report = grade(C.check_svm_cost, ref.svm_cost_forward, backward)
+    assert report.diagnoses == {"upstream"} and "receives dcost" in report.text()
+
+
+def test_training_accuracy_is_measured_by_the_judge():
+    """Does the judge compute accuracy from the returned parameters, so parameters that do not
+    classify the points lose the accuracy finding?"""
+    def lazy(X, y, order, w0, step_size=0.01, reg=0.1):
+        return np.array(w0, dtype=float)
+    report = grade(C.check_train_svm, lazy)
+    assert report.earned == 0
+    assert "classify 66.7% of the training points" in report.text()
+
+
+def test_training_with_its_own_random_points_gets_partial_credit():
+    """A loop that ignores ``order`` but still separates the points keeps the accuracy point only."""
+    def own_draws(X, y, order, w0, step_size=0.01, reg=0.1):
+        rng = np.random.default_rng(5)
+        return ref.train_svm(X, y, rng.integers(0, len(y), size=2000), w0, step_size, reg)
+    report = grade(C.check_train_svm, own_draws)
+    assert report.earned == pytest.approx(1.0)
+
+
+def test_separable_points_are_separable():
+    """Does the hidden data generator give points on both sides of a line, away from it?"""
+    X, y = C.separable_points(np.random.default_rng(3), 20)
+    assert X.shape == (20, 2) and set(y) == {-1.0, 1.0}
+
+
+def test_check_data_match_the_reference():
+    """Are the data and worked example held by the checks the reference module's?"""
+    assert np.array_equal(C.DATA, ref.DATA) and np.array_equal(C.LABELS, ref.LABELS)
+    assert np.array_equal(C.W_INIT, ref.W_INIT)
+    assert np.array_equal(C.COST_X, ref.COST_X) and np.array_equal(C.COST_W, ref.COST_W)
