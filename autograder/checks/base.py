@@ -203,7 +203,7 @@ class Report:
         head = f"{self.function}: {self.earned:g} / {self.points:g} points"
         lines = [head]
         for label, f in self.problems():
-            lines.append(f"  [{label}] {f.what}: {f.message}")
+            lines.append(f"  [{label}] {f.what} ({f.diagnosis.replace('_', ' ')}): {f.message}")
         if self.passed:
             lines.append("  all cases passed")
         return "\n".join(lines)
@@ -221,7 +221,8 @@ class Report:
     def _repr_html_(self):
         rows = "".join(
             f"<tr><td>{html.escape(r.label)}</td><td>{html.escape(f.what)}</td>"
-            f"<td>{'pass' if f.passed else 'FAIL'}</td><td>{html.escape(f.message)}</td></tr>"
+            f"<td>{'pass' if f.passed else 'FAIL: ' + html.escape(f.diagnosis.replace('_', ' '))}</td>"
+            f"<td>{html.escape(f.message)}</td></tr>"
             for r in self.results for f in r.findings)
         return (f"<div><b>{html.escape(self.function)}</b>: {self.earned:g} / {self.points:g} points"
                 f"<table><tr><th>case</th><th>output</th><th>result</th><th>message</th></tr>{rows}</table></div>")
