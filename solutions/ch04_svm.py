@@ -10,7 +10,7 @@ Interface (stated once, here):
     cost, cache = svm_cost_forward(w, X, y, alpha)           X: (N, 2), y: (N,) -> cost: float
     dw = svm_cost_backward(dcost, cache)                     dcost: float -> dw: (3,)
 
-Form 1, pulls (Karpathy's "force specification"): the label pulls the score up (+1) when a
+Form 1, pulls (the model written as forces): the label pulls the score up (+1) when a
 positive point scores below 1, down (-1) when a negative point scores above -1, and not at all
 otherwise; springs of stiffness ``reg`` pull a and b (never c) towards zero; the parameters
 move a step along the total pull. Form 2, cost: the same model as the function
