@@ -1,0 +1,93 @@
+"""Command line of the course's autograder.
+
+    python -m autograder check NOTEBOOK
+        Run a notebook in your own environment and print its visible tests: test, points,
+        message. Hidden tests are run by the grader only.
+
+    python -m autograder grade SUBMISSIONS --out OUT [--assignment SLUG] [--workers N]
+                               [--timeout SECONDS] [--db URL] [--unsafe-no-sandbox]
+        Grade SUBMISSIONS/<student_id>/<slug>/<slug>.ipynb in a sandbox; write OUT/grades.csv,
+        OUT/feedback/, and the nbgrader gradebook (OUT/gradebook.db unless --db).
+        Exit 0 when the batch completed (whatever the scores), 1 when an assignment could not
+        be prepared, 2 when the grader cannot run (bad arguments, no sandbox).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # workers and sandboxes share the cores
+
+
+def course_assignments():
+    from autograder.grader.plan import course_assignments as found
+    return found()
+
+
+def _check(args):
+    from pathlib import Path
+
+    from autograder.local import score_notebook, table
+    path = Path(args.notebook)
+    if not path.is_file():
+        print(f"error: {path} is not a file", file=sys.stderr)
+        return 2
+    try:
+        scores = score_notebook(path, timeout=args.timeout)
+    except Exception as err:  # noqa: BLE001 - a broken notebook is reported, not a traceback
+        print(f"error: could not run {path}: {type(err).__name__}: {err}", file=sys.stderr)
+        return 2
+    print(table(scores))
+    return 0
+
+
+def _grade(args, assignments=None):
+    from autograder.grader.batch import grade_batch
+    from autograder.grader.sandbox import Limits, SandboxUnavailable
+    if args.workers < 1 or args.timeout <= 0:
+        print("error: --workers must be at least 1 and --timeout positive", file=sys.stderr)
+        return 2
+    assignments = course_assignments() if assignments is None else assignments
+    try:
+        batch = grade_batch(args.submissions, args.out, assignments, only=args.assignment,
+                            workers=args.workers, limits=Limits(timeout=float(args.timeout)),
+                            db_url=args.db, unsafe=args.unsafe_no_sandbox,
+                            progress=not args.no_progress)
+    except SandboxUnavailable as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return batch.exit_code
+
+
+def parser():
+    ap = argparse.ArgumentParser(prog="python -m autograder", description="The course's autograder.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("check", help="run a notebook here and print its visible tests")
+    c.add_argument("notebook")
+    c.add_argument("--timeout", type=int, default=300, help="seconds per cell (default 300)")
+    g = sub.add_parser("grade", help="grade a folder of submissions in a sandbox")
+    g.add_argument("submissions", help="SUBMISSIONS/<student_id>/<slug>/<notebook>.ipynb")
+    g.add_argument("--out", required=True, help="folder for grades.csv, feedback/, the gradebook")
+    g.add_argument("--assignment", help="grade only this assignment (slug)")
+    g.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 2) - 1))
+    g.add_argument("--timeout", type=float, default=60.0, help="wall-clock seconds per notebook")
+    g.add_argument("--db", help="gradebook SQLAlchemy URL (default sqlite:///OUT/gradebook.db)")
+    g.add_argument("--unsafe-no-sandbox", action="store_true",
+                   help="run student code without bubblewrap (only for notebooks you trust)")
+    g.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return ap
+
+
+def main(argv=None, assignments=None):
+    args = parser().parse_args(argv)
+    if args.command == "check":
+        return _check(args)
+    return _grade(args, assignments)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""A whole batch in the real sandbox, on the demo assignment: one row per submission, the same
+grades twice, submissions untouched, the gradebook filled, and a dying worker survived."""
+import csv
+import io
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder.grader.batch import grade_batch
+from autograder.grader.plan import Assignment
+from autograder.grader.sandbox import Limits
+
+from grader_helpers import DEMO, FIXTURES, demo_assignment, needs_bwrap, notebook, submit, tree_hash, with_cell
+
+pytestmark = needs_bwrap
+
+
+def _layout(subs):
+    full, stub = notebook("full"), notebook("stub")
+    submit(subs, "ann", full)
+    submit(subs, "bob", stub)
+    submit(subs, "cat", with_cell(full, "def square(x):\n    return x ** 3"))
+    submit(subs, "dan", b'{"nbformat": 4, "cells": [')
+    submit(subs, "eve", full, name="final_version.ipynb")
+    submit(subs, "fay", full, slug="ch99_unknown")
+    (subs / "gus").mkdir()
+    (subs / "gus" / "demo.ipynb").write_text(json.dumps(full))
+    (subs / "hal").mkdir()
+    os.symlink(subs / "ann", subs / "ivy")
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    base = tmp_path_factory.mktemp("batch")
+    subs, out = base / "subs", base / "out"
+    _layout(subs)
+    before = tree_hash(subs)
+    result = grade_batch(subs, out, {"demo": demo_assignment()}, workers=2, limits=Limits(timeout=30),
+                         progress=False)
+    return result, subs, out, before
+
+
+def rows(out):
+    return list(csv.DictReader(io.StringIO((out / "grades.csv").read_text())))
+
+
+def test_one_row_per_submission_with_scores_and_reasons(batch):
+    """Does each (student, assignment) found end as exactly one row with the right verdict?"""
+    result, subs, out, _ = batch
+    got = {(r["student_id"], r["assignment"]): (r["score"], r["status"], r["detail"]) for r in rows(out)}
+    assert got[("ann", "demo")][:2] == ("7", "graded")
+    assert got[("bob", "demo")][:2] == ("0", "graded")
+    assert got[("cat", "demo")][:2] == ("5", "graded")          # square is wrong, the rest right
+    assert got[("dan", "demo")][1] == "ungradable" and "not valid JSON" in got[("dan", "demo")][2]
+    assert got[("eve", "demo")][:2] == ("7", "graded") and "final_version.ipynb" in got[("eve", "demo")][2]
+    assert "unknown assignment" in got[("fay", "ch99_unknown")][2]
+    assert "not inside a folder" in got[("gus", "demo")][2]
+    assert "no assignment folder" in got[("hal", "")][2]
+    assert "symbolic link" in got[("ivy", "")][2]
+    assert len(got) == len(rows(out)) == 9 and result.exit_code == 0
+
+
+def test_submissions_are_never_modified(batch):
+    """Are the submitted files byte-for-byte what they were?"""
+    _, subs, _, before = batch
+    assert tree_hash(subs) == before
+
+
+def test_feedback_pages_show_messages_not_tests(batch):
+    """Does each graded student get a feedback page with messages and without the hidden tests'
+    code or parameters?"""
+    _, _, out, _ = batch
+    page = (out / "feedback" / "cat" / "demo" / "demo.html").read_text()
+    assert "test_square" in page and "out is wrong" in page
+    hidden_cell = next(c for c in notebook("full")["cells"]
+                       if c["metadata"].get("nbgrader", {}).get("grade_id") == "test_scale_backward_hidden")
+    call = [line for line in "".join(hidden_cell["source"]).splitlines() if line.startswith("check_")][0]
+    assert call not in page and "seed=3" not in page and "HIDDEN" not in page
+
+
+def test_gradebook_holds_the_csv_scores_and_exports(batch):
+    """Does nbgrader's gradebook hold each graded row's score, and does `nbgrader export` read it?"""
+    _, _, out, _ = batch
+    csv_scores = {r["student_id"]: float(r["score"]) for r in rows(out) if r["assignment"] == "demo"}
+    con = sqlite3.connect(out / "gradebook.db")
+    db = dict(con.execute(
+        "select s.student_id, sum(g.auto_score) from grade g join submitted_notebook n on g.notebook_id = n.id "
+        "join submitted_assignment s on n.assignment_id = s.id group by s.student_id"))
+    assert db == csv_scores
+    env_bin = Path(sys.executable).parent
+    work = out.parent / "export"
+    work.mkdir()
+    proc = subprocess.run([str(env_bin / "nbgrader"), "export", f"--db=sqlite:///{out / 'gradebook.db'}"],
+                          cwd=work, capture_output=True, text=True,
+                          env={"PATH": f"{env_bin}:/usr/bin:/bin", "HOME": str(work)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    exported = {r["student_id"]: float(r["raw_score"]) for r in csv.DictReader(open(work / "grades.csv"))}
+    assert exported == csv_scores
+
+
+def test_regrading_into_the_same_out_gives_the_same_csv(batch):
+    """Grading the same folder again into the same OUT: is grades.csv identical?"""
+    _, subs, out, _ = batch
+    first = (out / "grades.csv").read_text()
+    grade_batch(subs, out, {"demo": demo_assignment()}, workers=1, limits=Limits(timeout=30), progress=False)
+    assert (out / "grades.csv").read_text() == first
+
+
+def test_a_dying_worker_costs_one_row(tmp_path):
+    """When the trusted side of one submission kills its worker process, is that submission
+    ungradable with the reason, and is every other submission still graded?"""
+    a = demo_assignment()
+    crash = Assignment("demo", a.source, "crash_checks", a.reference_module, a.release,
+                       (str(DEMO / "checks"), str(FIXTURES / "crash")), a.reference_paths)
+    subs = tmp_path / "subs"
+    for name in ("ann", "bob", "cat"):
+        submit(subs, name, notebook("full"))
+    submit(subs, "mal", with_cell(notebook("full"), "def square(x):\n    return x * 0 + 666"))
+    result = grade_batch(subs, tmp_path / "out", {"demo": crash}, workers=2, limits=Limits(timeout=30),
+                         progress=False)
+    got = {o.student: o for o in result.outcomes}
+    assert got["mal"].status == "ungradable" and "worker process died" in got["mal"].detail
+    assert all(got[n].status == "graded" and got[n].score == 7 for n in ("ann", "bob", "cat"))
+
+
+def test_out_inside_the_sandbox_view_is_refused(tmp_path):
+    """Is an OUT that student code could see (inside the autograder package) refused?"""
+    import autograder.grader
+    inside = Path(autograder.grader.__path__[0]) / "out_here"
+    with pytest.raises(ValueError, match="sandbox shows"):
+        grade_batch(tmp_path, inside, {"demo": demo_assignment()}, progress=False)
+    assert not inside.exists()

@@ -1,0 +1,70 @@
+"""The trusted plan: seeds from the secret, cases as JSON, expected values from the reference."""
+import json
+import stat
+
+import numpy as np
+import pytest
+
+from autograder.checks.base import decode
+from autograder.grader.notebook import PlanError
+from autograder.grader.plan import build_plan, derive_seed, load_secret, roundtrip
+
+from grader_helpers import demo_assignment
+
+
+def test_secret_is_created_once_private_and_reused(tmp_path):
+    """Is the secret made on first use, readable by its owner only, and the same next time?"""
+    first = load_secret(tmp_path)
+    assert len(first) == 32
+    assert stat.S_IMODE((tmp_path / ".grader-secret").stat().st_mode) == 0o600
+    assert load_secret(tmp_path) == first
+
+
+def test_seeds_depend_on_secret_chapter_cell_and_declared_seed():
+    """Does every ingredient change the seed, and does nothing else?"""
+    a, b = b"a" * 32, b"b" * 32
+    base = derive_seed(a, "ch01", "test_x", 0)
+    assert base == derive_seed(a, "ch01", "test_x", 0)
+    assert len({base, derive_seed(b, "ch01", "test_x", 0), derive_seed(a, "ch02", "test_x", 0),
+                derive_seed(a, "ch01", "test_y", 0), derive_seed(a, "ch01", "test_x", 1)}) == 5
+    assert 0 <= base < 2 ** 31
+
+
+def test_plan_of_the_demo(demo):
+    """Does the plan hold each grade cell's points, objects, a derived seed and JSON-able cases
+    whose expected values come from the reference module?"""
+    plan = build_plan(demo, b"s" * 32)
+    assert plan.max_score == 7
+    assert [t.grade_id for t in plan.tests][0] == "test_square"
+    square = plan.tests[0]
+    assert square.objects == ("square",) and square.check == "check_square"
+    assert square.seed == derive_seed(b"s" * 32, "demo", "test_square", 0)
+    assert len(square.cases) == 3
+    for case in square.cases:
+        assert json.loads(json.dumps(case.data)) == case.data           # plain JSON data
+        np.testing.assert_array_equal(decode(case.data)["x"], case.inputs["x"])
+        np.testing.assert_allclose(case.expected["out"], case.inputs["x"] ** 2)
+    hidden = plan.tests[3]
+    assert hidden.hidden and [c.inputs["x"].shape for c in hidden.cases] == [(1,), (2, 1)]
+    other = build_plan(demo, b"t" * 32)
+    assert not np.allclose(other.tests[0].cases[0].inputs["x"], square.cases[0].inputs["x"])
+
+
+def test_plan_refuses_a_check_the_module_lacks(tmp_path, demo):
+    """Is a grade cell calling an unknown check a PlanError naming it?"""
+    nb = json.loads(demo.source.read_text())
+    for cell in nb["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") == "test_step":
+            cell["source"] = "check_nothing(step)"
+    path = tmp_path / "demo.ipynb"
+    path.write_text(json.dumps(nb))
+    with pytest.raises(PlanError, match="check_nothing"):
+        build_plan(demo.__class__(**{**vars(demo), "source": path}), b"s" * 32)
+
+
+def test_roundtrip_keeps_tuples_and_arrays():
+    """Do inputs look the same on both sides of the sandbox (tuples, dtypes, nan)?"""
+    value = {"t": (1, 2.5), "a": np.arange(3), "f": np.array([0.5, np.nan]), "b": np.array([True])}
+    back, data = roundtrip(value)
+    assert back["t"] == (1, 2.5) and back["a"].dtype.kind == "i" and back["b"].dtype == bool
+    assert np.isnan(back["f"][1]) and json.dumps(data)
