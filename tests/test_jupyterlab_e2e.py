@@ -11,19 +11,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SLUG = "ch01_circuits"
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _need_chromium():
-    if not Path(CHROMIUM).exists():
-        msg = "chromium is not installed (Debian package chromium; bash .ci/install adds it as root)"
-        if os.environ.get("CI"):
-            pytest.fail(msg)
-        pytest.skip(msg)
 
 
 def _free_port():
@@ -71,21 +60,18 @@ def jupyterlab(tmp_path):
             proc.wait(timeout=30)
 
 
-def test_run_all_cells_shows_check_results(jupyterlab):
+def test_run_all_cells_shows_check_results(jupyterlab, chromium):
     """Opening the notebook in JupyterLab and running all cells, does the page show every check's
     score table, with no failed check?"""
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
     base, token = jupyterlab
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        try:
-            text = _run_all(page, f"{base}/lab/tree/{SLUG}.ipynb?token={token}")
-        finally:
-            page.screenshot(path=str(ARTIFACTS / "jupyterlab_e2e.png"), full_page=False)
-            browser.close()
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        text = _run_all(page, f"{base}/lab/tree/{SLUG}.ipynb?token={token}")
+    finally:
+        page.screenshot(path=str(ARTIFACTS / "jupyterlab_e2e.png"), full_page=False)
+        context.close()
     assert "points" in text, "no check report on the page"
     assert "FAIL" not in text and "CheckFailed" not in text, "a check failed on the solution notebook"
 

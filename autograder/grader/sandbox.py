@@ -238,6 +238,9 @@ class Sandbox:
                 cmd += ["--symlink", os.readlink(top), top]
             elif os.path.isdir(top):
                 cmd += ["--ro-bind", top, top]
+        # The private /tmp comes first, so that binds below it (a checkout or a virtual
+        # environment that lives under /tmp) are mounted on top of it, not hidden by it.
+        cmd += ["--perms", "1777", "--size", str(limits.tmpfs), "--tmpfs", "/tmp"]
         binds = [(f"/etc/{name}", f"/etc/{name}") for name in ETC_FILES if os.path.exists(f"/etc/{name}")]
         binds += self.binds()
         binds += [(os.path.realpath(p), f"{INSIDE_ROOT}/extra/{i}") for i, p in enumerate(extra_paths)]
@@ -248,7 +251,6 @@ class Sandbox:
         for hidden in masked_packages([src for src, _ in self.binds()]):
             cmd += ["--tmpfs", hidden] if os.path.isdir(hidden) else ["--ro-bind", "/dev/null", hidden]
         cmd += ["--ro-bind", job_dir, INSIDE_JOB, "--proc", "/proc", "--dev", "/dev",
-                "--perms", "1777", "--size", str(limits.tmpfs), "--tmpfs", "/tmp",
                 "--perms", "1777", "--size", str(limits.tmpfs), "--tmpfs", "/home/student",
                 "--chdir", "/home/student", "--"]
         if self.as_root:

@@ -12,9 +12,7 @@ CHROMIUM_PATH names another Chromium binary.
 from __future__ import annotations
 
 import functools
-import os
 import re
-import shutil
 import threading
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -23,8 +21,6 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1280, "height": 900}
 LOAD_TIMEOUT_MS = 30_000
 
@@ -65,37 +61,6 @@ LINKS_AND_IDS = """() => ({
     links: [...document.querySelectorAll('a[href]')].map(a => a.href),
     ids: [...document.querySelectorAll('[id], a[name]')].map(e => e.id || e.getAttribute('name')),
 })"""
-
-
-def chromium_or_skip() -> str:
-    """Path of Debian's chromium (or of $CHROMIUM_PATH); skips without it, except in CI (CI set),
-    where a missing browser fails the test."""
-    reasons = []
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        reasons.append("playwright (python package) is not installed")
-    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.access(path, os.X_OK):
-        reasons.append(f"no chromium at {path} (Debian: apt-get install chromium)")
-    if reasons:
-        message = "cannot open the book in a browser: " + "; ".join(reasons)
-        if os.environ.get("CI"):
-            pytest.fail(message + " -- the browser is required in CI", pytrace=False)
-        pytest.skip(message)
-    return path
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    """A headless Chromium with no network features of its own (updates, sync, safe browsing)."""
-    path = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")
