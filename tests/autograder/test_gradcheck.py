@@ -164,5 +164,21 @@ def test_nearly_right_gradient_is_not_called_a_scale_error():
     """Is a gradient off by a tiny relative amount (a forward difference, say) a mismatch, never
     'scale' with a factor of about 1?"""
     x = rng.normal(size=(3,))
-    res = gc.check_gradient(f_smooth, x, df_smooth(x) * (1 + 2e-5))
+    res = gc.check_gradient(f_smooth, x, df_smooth(x) * (1 + 2e-4))
     assert not res.passed and res.diagnosis == "mismatch"
+
+
+def test_tiny_entries_beside_large_ones_are_not_failed_for_round_off():
+    """Does a right gradient with one entry a million times smaller than the rest pass, although
+    central-difference round-off gives that entry a large relative error? And does a genuinely
+    wrong tiny entry still fail?"""
+    scales = np.array([1.0, 2.0, 1e-6, 3.0])
+    x = rng.normal(size=4)
+
+    def f(z):
+        return np.sum(scales * np.sin(z)) + 40.0      # a large constant adds round-off
+    right = scales * np.cos(x)
+    assert gc.check_gradient(f, x, right).passed
+    wrong = right.copy()
+    wrong[2] = 1e-3                                       # off by far more than round-off
+    assert not gc.check_gradient(f, x, wrong).passed
