@@ -92,6 +92,8 @@ def test_released_notebook_earns_zero_and_runs_to_the_end(slug):
     assert scores and all(s.earned == 0 for s in scores), [(s.grade_id, s.earned) for s in scores]
     assert all("not implemented" in s.message.lower() or "NotImplementedError" in s.message
                for s in scores), [(s.grade_id, s.message[:200]) for s in scores]
+    text = release(slug).read_text()
+    assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
 
 
 @pytest.mark.parametrize("slug", SLUGS_WITH_NOTEBOOKS)
