@@ -5,9 +5,12 @@
         message. Hidden tests are run by the grader only.
 
     python -m autograder grade SUBMISSIONS --out OUT [--assignment SLUG] [--workers N]
-                               [--timeout SECONDS] [--db URL] [--unsafe-no-sandbox]
+                               [--timeout SECONDS] [--db URL] [--seeds secret|notebook]
+                               [--unsafe-no-sandbox]
         Grade SUBMISSIONS/<student_id>/<slug>/<slug>.ipynb in a sandbox; write OUT/grades.csv,
-        OUT/feedback/, and the nbgrader gradebook (OUT/gradebook.db unless --db).
+        OUT/feedback/, and the nbgrader gradebook (OUT/gradebook.db unless --db). The tests draw
+        their cases from seeds derived from a secret kept in OUT (default), or from the seeds in
+        the grade cells (--seeds notebook: the cases, and so the scores, of nbgrader autograde).
         Exit 0 when the batch completed (whatever the scores), 1 when an assignment could not
         be prepared, 2 when the grader cannot run (bad arguments, no sandbox).
 """
@@ -53,7 +56,7 @@ def _grade(args, assignments=None):
         batch = grade_batch(args.submissions, args.out, assignments, only=args.assignment,
                             workers=args.workers, limits=Limits(timeout=float(args.timeout)),
                             db_url=args.db, unsafe=args.unsafe_no_sandbox,
-                            progress=not args.no_progress)
+                            progress=not args.no_progress, seeds=args.seeds)
     except SandboxUnavailable as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -64,6 +67,7 @@ def _grade(args, assignments=None):
 
 
 def parser():
+    from autograder.grader.plan import SEED_MODES
     ap = argparse.ArgumentParser(prog="python -m autograder", description="The course's autograder.")
     sub = ap.add_subparsers(dest="command", required=True)
     c = sub.add_parser("check", help="run a notebook here and print its visible tests")
@@ -76,6 +80,9 @@ def parser():
     g.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 2) - 1))
     g.add_argument("--timeout", type=float, default=60.0, help="wall-clock seconds per notebook")
     g.add_argument("--db", help="gradebook SQLAlchemy URL (default sqlite:///OUT/gradebook.db)")
+    g.add_argument("--seeds", choices=SEED_MODES, default=SEED_MODES[0],
+                   help="draw test cases from seeds derived from a secret kept in OUT (default), or "
+                        "from the seeds written in the grade cells, as nbgrader autograde does")
     g.add_argument("--unsafe-no-sandbox", action="store_true",
                    help="run student code without bubblewrap (only for notebooks you trust)")
     g.add_argument("--no-progress", action="store_true", help="no progress bar")

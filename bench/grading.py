@@ -8,7 +8,11 @@ Both grade the same submissions, in nbgrader's submitted layout, in one run:
     taken from the chapter's catalogue of realistic mistakes (solutions/mutants/<slug>.py), so
     scores vary;
   - nbgrader grades them all in one process (`nbgrader autograde <slug>`, its fastest mode);
-  - ours: `python -m autograder grade submitted --out OUT --workers 2`, sandbox on.
+  - ours: `python -m autograder grade submitted --out OUT --workers 2 --seeds notebook`, sandbox
+    on; the grade cells' own seeds, so that both draw the same cases (the timed comparison);
+  - ours again with the default seeds (derived from a secret kept in OUT): its time, and how many
+    students it scores as nbgrader does (a different draw of cases may catch a wrong answer
+    more or less often, so partial credit may differ).
 Scores: nbgrader's from its gradebook (nbgrader.api.Gradebook), ours from OUT/grades.csv; they
 are "identical" when equal to 4 decimals for every student (nbgrader reads partial credit from
 the printed score, which carries 6 significant digits).
@@ -222,13 +226,17 @@ def run(smoke, work):
     course = prepare_course(work, slug, env)
     plan, n_wrong = build_submissions(course, slug, n)
     students = sorted(plan)
-    out = work / "ours"
-    ours_cmd = [sys.executable, "-m", "autograder", "grade", str(course / "submitted"), "--out", str(out),
-                "--workers", str(WORKERS)]
+    out, out_secret = work / "ours", work / "ours_secret"
+
+    def ours_cmd(dest, seeds):
+        return [sys.executable, "-m", "autograder", "grade", str(course / "submitted"), "--out", str(dest),
+                "--workers", str(WORKERS), "--seeds", seeds]
     nbg_cmd = [str(BIN / "nbgrader"), "autograde", slug]
+    our_env = {**env, "HOME": os.environ.get("HOME", str(work / "home"))}
     # ours first, so that any cold-cache penalty falls on our grader
-    t_ours = _run(ours_cmd, ROOT, {**env, "HOME": os.environ.get("HOME", str(work / "home"))}, work / "ours.log")
+    t_ours = _run(ours_cmd(out, "notebook"), ROOT, our_env, work / "ours.log")
     t_nbg = _run(nbg_cmd, course, env, work / "nbgrader.log")
+    t_secret = _run(ours_cmd(out_secret, "secret"), ROOT, our_env, work / "ours_secret.log")
 
     theirs = nbgrader_scores(course, slug, students)
     ours = our_scores(out)
@@ -244,6 +252,9 @@ def run(smoke, work):
             mismatched.append(f"{s} ({plan[s] or 'full solution'}): ours {mine[0]:g}/{mine[1]:g}, "
                               f"nbgrader {theirs[s][0]:g}/{theirs[s][1]:g}")
     identical = not mismatched
+    secret = our_scores(out_secret)
+    same_secret = sum(1 for s in students if secret.get(s, (None,))[0] is not None
+                      and round(secret[s][0], 4) == round(theirs[s][0], 4))
     rate_ours, rate_nbg = n / t_ours * 60, n / t_nbg * 60
     speedup = rate_ours / rate_nbg
     distinct = sorted({round(v[0], 4) for v in theirs.values()})
@@ -253,6 +264,8 @@ def run(smoke, work):
         ("notebooks per minute", f"{rate_ours:.1f}", f"nbgrader: {rate_nbg:.1f} ({speedup:.2f}x)"),
         ("scores identical per student", f"{identical}",
          f"largest difference {max(diffs, default=0):.2g}; {len(distinct)} distinct scores"),
+        ("default seeds (secret): notebooks per minute", f"{n / t_secret * 60:.1f}",
+         f"{n / t_secret * 60 / rate_nbg:.2f}x nbgrader; {same_secret} of {n} students scored as nbgrader does"),
     ]
     res["notes"] += [
         f"{n} submissions of {slug}: full solutions {sum(1 for p in plan.values() if not p)}, "
@@ -261,8 +274,8 @@ def run(smoke, work):
         + ", ".join(f"{v:g}" for v in distinct) + f" of {theirs[students[0]][1]:g}.",
         f"Ours: {WORKERS} workers, each notebook in its own bubblewrap sandbox, writing grades.csv, "
         "feedback pages and a gradebook; nbgrader: one process, notebooks one after another, "
-        "gradebook only (feedback is a separate command). Each time is one run of the whole command, "
-        "ours first.",
+        "gradebook only (feedback is a separate command). Each time is one run of the whole command: "
+        "ours with the notebooks' seeds, nbgrader, then ours with the default secret seeds.",
     ]
     if (out / "gradebook.db").exists():   # which tests disagree, from both gradebooks
         a, b = cell_scores(course / "gradebook.db", slug, students), cell_scores(out / "gradebook.db", slug, students)
@@ -278,7 +291,8 @@ def run(smoke, work):
         res["notes"].append("Scores that differ: " + "; ".join(mismatched))
     res["commands"] += [
         f"nbgrader db assignment add {slug} && nbgrader generate_assignment {slug} --force   # in a temp course",
-        f"python -m autograder grade submitted --out OUT --workers {WORKERS}   # timed",
+        f"python -m autograder grade submitted --out OUT --workers {WORKERS} --seeds notebook   # timed",
         f"nbgrader autograde {slug}   # timed, in the course directory",
+        f"python -m autograder grade submitted --out OUT2 --workers {WORKERS}   # timed, default seeds",
     ]
     return res

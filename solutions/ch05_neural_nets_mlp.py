@@ -7,6 +7,7 @@ affine - activation - affine - ... - affine, the last affine giving class scores
 """
 import numpy as np
 
+from autograder.datasets import digits_split
 from solutions.ch05_neural_nets import (ACTIVATIONS, affine_backward, affine_forward, l2_penalty,
                                         softmax_loss_backward, softmax_loss_forward)
 
@@ -119,26 +120,11 @@ DIGITS = {"sizes": (64, 100, 10), "scheme": "he", "learning_rate": 0.1, "batch_s
 
 
 def load_digits_split(test_size=360, seed=0, standardize=True):
-    """scikit-learn's 8x8 digits (1797 images, shipped with the package), split into train and test.
-
-    The images are shuffled by np.random.default_rng(seed).permutation; the first ``test_size``
-    form the test set, the rest the training set. With ``standardize`` each pixel (0..16) is
-    centred on its training mean and divided by its training standard deviation plus 1 (so that
-    pixels which hardly vary are not blown up), the test set using the training statistics;
-    without, pixels are divided by 16 into [0, 1].
-    Returns X_train (N, 64), y_train (N,), X_test (T, 64), y_test (T,).
-    """
-    from sklearn.datasets import load_digits
-    digits = load_digits()
-    X = digits.data.astype(np.float64)
-    y = digits.target.astype(np.int64)
-    order = np.random.default_rng(seed).permutation(len(y))
-    test, train = order[:test_size], order[test_size:]
-    if standardize:
-        mean, scale = X[train].mean(axis=0), X[train].std(axis=0) + 1.0
-    else:
-        mean, scale = 0.0, 16.0
-    return (X[train] - mean) / scale, y[train], (X[test] - mean) / scale, y[test]
+    """scikit-learn's 8x8 digits (1797 images, shipped with the package), split into train and test:
+    ``autograder.datasets.digits_split`` (shuffled by np.random.default_rng(seed).permutation,
+    the first ``test_size`` images for testing; standardised with the training statistics, or
+    divided by 16). Returns X_train (N, 64), y_train (N,), X_test (T, 64), y_test (T,)."""
+    return digits_split(test_size, seed, standardize)
 
 
 def train_digits(**overrides):

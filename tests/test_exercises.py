@@ -1,5 +1,4 @@
 """The exercise notebooks, proven both ways: the solution earns full marks, the release earns zero."""
-import ast
 import importlib
 import json
 import shutil
@@ -9,10 +8,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbgrader.utils import is_grade
 
 from autograder.checks import SLUGS
 from autograder.checks.base import LiveOracle, StoredOracle, checks_of, load
+from autograder.grader.notebook import source_tests
 from autograder.local import score_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,35 +95,36 @@ def test_released_notebook_earns_zero_and_runs_to_the_end(slug):
     assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
 
 
+def grade_calls(slug):
+    """[(TestCell, check, keyword parameters but seed and points)] of a source notebook's grade
+    cells, hidden ones included, parsed as the grader parses them."""
+    checks = checks_of(load(slug))
+    out = []
+    for t in source_tests(source(slug)):
+        assert t.call.check in checks, f"{t.grade_id}: {t.call.check} is not a check of {slug}"
+        params = {k: v for k, v in t.call.params.items() if k not in ("seed", "points")}
+        out.append((t, checks[t.call.check], params))
+    return out
+
+
 @pytest.mark.parametrize("slug", SLUGS_WITH_NOTEBOOKS)
 def test_grade_cell_points_match_their_checks(slug):
     """Does each grade cell's nbgrader point value equal what its check awards at full marks?"""
-    checks = checks_of(load(slug))
-    nb = nbformat.read(source(slug), as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type != "code" or not is_grade(cell):
-            continue
-        calls = [line for line in cell.source.splitlines()
-                 if line.strip() and not line.strip().startswith("#")]
-        assert len(calls) == 1, f"{cell.id}: a grade cell holds exactly one call, got {calls}"
-        name = calls[0].split("(")[0].strip()
-        assert name in checks, f"{cell.id}: {name} is not a check of {slug}"
-        call = ast.parse(calls[0]).body[0].value
-        kwargs = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
-        points = kwargs.get("points", checks[name].points)
-        assert float(points) == float(cell.metadata.nbgrader["points"]), cell.id
+    for t, check, _ in grade_calls(slug):
+        assert t.points == float(t.call.params.get("points", check.points)), t.grade_id
 
 
-@pytest.mark.parametrize("slug", SLUGS)
-def test_reference_earns_full_marks_for_any_seed(slug):
-    """Does the reference solution pass every check whatever seed the grader picks?"""
+@pytest.mark.parametrize("slug", SLUGS_WITH_NOTEBOOKS)
+def test_reference_earns_full_marks_on_every_grade_cell_for_any_seed(slug):
+    """Does the reference solution earn full marks on every grade cell's call (hidden ones with
+    their own sizes and shapes), for the cell's seed and whatever seed the grader picks?"""
     ref = importlib.import_module(f"solutions.{slug}")
     oracle = LiveOracle(ref)
-    for check in checks_of(load(slug)).values():
+    for t, check, params in grade_calls(slug):
         objs = [getattr(ref, name) for name in check.functions]
-        for seed in (None, 1, 2, 987654):
-            report = check.evaluate(*objs, seed=seed, oracle=oracle)
-            assert report.passed and report.earned == report.points, (check.name, seed, report.text())
+        for seed in (t.call.params.get("seed"), 1, 987654):
+            report = check.evaluate(*objs, seed=seed, oracle=oracle, **params)
+            assert report.passed and report.earned == report.points, (t.grade_id, seed, report.text())
 
 
 @pytest.mark.parametrize("slug", SLUGS)

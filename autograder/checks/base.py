@@ -407,6 +407,21 @@ def value_finding(what, got, want, tol=None):
     return Finding(what, False, msg, diag)
 
 
+def scalar_finding(what, got, want, tol=1e-9):
+    """A Finding for one number (a loss, a cost). Any wrong number is some multiple of the right one,
+    so no scale diagnosis is named here; an exactly negated number is called a sign error."""
+    try:
+        got = float(got)
+    except (TypeError, ValueError):
+        return Finding(what, False, f"{what} should be a number, got {type(got).__name__}.", "shape")
+    err = gradcheck.rel_error(got, want)
+    if np.isfinite(got) and err <= tol:
+        return Finding(what, True, f"{what} is correct (relative error {err:.1e}).", "ok")
+    diagnosis = "sign" if want != 0 and gradcheck.rel_error(got, -want) <= tol else "value"
+    return Finding(what, False, f"{what} is {got:.10g}, expected {want:.10g} (relative error {err:.1e}).",
+                   diagnosis)
+
+
 def numeric_grads(forward, inputs, wrt, dout):
     """Trusted numerical gradients of sum(forward(**inputs) * dout) for each name in ``wrt``.
 

@@ -12,7 +12,7 @@ See base.py for the four steps every check defines.
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, grad_findings, value_finding
+from autograder.checks.base import Case, Check, Finding, grad_findings, scalar_finding, value_finding
 
 SLUG = "ch04_svm"
 
@@ -23,21 +23,6 @@ W_INIT = np.array([1.0, -2.0, -1.0])
 COST_X = np.array([[1.2, 0.7], [-0.3, 0.5], [3.0, 2.5]])
 COST_Y = np.array([1.0, -1.0, 1.0])
 COST_W = np.array([0.1, 0.2, 0.3])
-
-
-def scalar_finding(what, got, want, tol=1e-9):
-    """A Finding for one number (a loss, a cost). Any wrong number is some multiple of the right one,
-    so no scale diagnosis is named here; an exactly negated number is called a sign error."""
-    try:
-        got = float(got)
-    except (TypeError, ValueError):
-        return Finding(what, False, f"{what} should be a number, got {type(got).__name__}.", "shape")
-    err = gradcheck.rel_error(got, want)
-    if np.isfinite(got) and err <= tol:
-        return Finding(what, True, f"{what} is correct (relative error {err:.1e}).")
-    diagnosis = "sign" if want != 0 and gradcheck.rel_error(got, -want) <= tol else "value"
-    return Finding(what, False, f"{what} is {got:.10g}, expected {want:.10g} (relative error {err:.1e}).",
-                   diagnosis)
 
 
 def _count(n, word):

@@ -15,30 +15,16 @@ The backward checks build the cache themselves, as the notebook states it, so ea
 function is judged on its own. Upstream gradients are random (never all ones). See base.py for
 the four steps every check defines.
 """
-import functools
 
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, grad_findings, numeric_grads, value_finding
+from autograder.checks.base import (Case, Check, Finding, grad_findings, numeric_grads, scalar_finding,
+                                    value_finding)
+from autograder.datasets import digits_split
 
 SLUG = "ch05_neural_nets"
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
-
-
-def scalar_finding(what, got, want, tol=1e-9):
-    """A Finding for one number (a loss, a cost). Any wrong number is some multiple of the right one,
-    so no scale diagnosis is named here; an exactly negated number is called a sign error."""
-    try:
-        got = float(got)
-    except (TypeError, ValueError):
-        return Finding(what, False, f"{what} should be a number, got {type(got).__name__}.", "shape")
-    err = gradcheck.rel_error(got, want)
-    if np.isfinite(got) and err <= tol:
-        return Finding(what, True, f"{what} is correct (relative error {err:.1e}).")
-    diagnosis = "sign" if want != 0 and gradcheck.rel_error(got, -want) <= tol else "value"
-    return Finding(what, False, f"{what} is {got:.10g}, expected {want:.10g} (relative error {err:.1e}).",
-                   diagnosis)
 
 
 def _copies(*arrays):
@@ -336,23 +322,11 @@ class TwoLayerLoss(Check):
 
 
 # --------------------------------------------------------------------------- the training loop
-@functools.lru_cache(maxsize=4)
-def _digits(test_size, seed):
-    from sklearn.datasets import load_digits
-    digits = load_digits()
-    X = digits.data.astype(np.float64)
-    y = digits.target.astype(np.int64)
-    order = np.random.default_rng(seed).permutation(len(y))
-    test, train = order[:test_size], order[test_size:]
-    mean, scale = X[train].mean(axis=0), X[train].std(axis=0) + 1.0
-    return (X[train] - mean) / scale, y[train], (X[test] - mean) / scale, y[test]
-
-
 def load_digits_split(test_size=360, seed=0):
     """scikit-learn's digits, shuffled by np.random.default_rng(seed).permutation; the first
     ``test_size`` images are the test set. Each pixel is centred on its training mean and divided by
     its training standard deviation plus 1. Returns fresh X_train (N, 64), y_train, X_test, y_test."""
-    return tuple(a.copy() for a in _digits(test_size, seed))
+    return digits_split(test_size, seed)
 
 
 def init_two_layer(input_size, hidden_size, output_size, seed=0):

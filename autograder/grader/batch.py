@@ -1,7 +1,7 @@
 """The whole batch: find submissions, plan each assignment once, grade in a process pool.
 
     grade_batch(submissions, out, assignments, only=None, workers=2, limits=Limits(),
-                db_url=None, unsafe=False, progress=True) -> Batch
+                db_url=None, unsafe=False, progress=True, seeds="secret") -> Batch
 
 SUBMISSIONS/<student_id>/<slug>/<notebook>.ipynb is nbgrader's submitted layout. Each
 (student, assignment) folder found becomes exactly one row; so do layout problems (a folder
@@ -26,7 +26,7 @@ from tqdm import tqdm
 
 from autograder.grader import gradebook, report
 from autograder.grader.notebook import PlanError
-from autograder.grader.plan import ROOT, build_plan, load_secret
+from autograder.grader.plan import ROOT, SEED_MODES, build_plan, load_secret
 from autograder.grader.sandbox import Limits, Sandbox, SandboxUnavailable, selftest
 from autograder.grader.submission import Outcome, Task, grade_submission
 
@@ -174,15 +174,18 @@ def _overlaps(a, b):
 
 
 def grade_batch(submissions, out, assignments, only=None, workers=2, limits=None, db_url=None,
-                unsafe=False, progress=True, stream=None):
+                unsafe=False, progress=True, stream=None, seeds="secret"):
     """Grade every submission under ``submissions`` into ``out``. Raises SandboxUnavailable or
-    ValueError when the grader cannot run; otherwise returns the Batch (see exit_code)."""
+    ValueError when the grader cannot run; otherwise returns the Batch (see exit_code).
+    ``seeds`` is one of plan.SEED_MODES."""
     stream = stream or sys.stderr
     limits = limits or Limits()
     start = time.monotonic()
     submissions, out = Path(submissions), Path(out)
     if not submissions.is_dir():
         raise ValueError(f"{submissions} is not a folder")
+    if seeds not in SEED_MODES:
+        raise ValueError(f"--seeds must be one of {', '.join(SEED_MODES)}, got {seeds!r}")
     if only is not None and only not in assignments:
         raise ValueError(f"unknown assignment {only!r} (known: {', '.join(sorted(assignments)) or 'none'})")
     if _overlaps(submissions, out):
@@ -199,7 +202,7 @@ def grade_batch(submissions, out, assignments, only=None, workers=2, limits=None
     plans, plan_errors = {}, {}
     for slug in sorted({t.slug for t in tasks}):
         try:
-            plans[slug] = build_plan(assignments[slug], secret)
+            plans[slug] = build_plan(assignments[slug], secret, seeds)
         except PlanError as err:
             plan_errors[slug] = str(err)
     for row in rows:
@@ -219,6 +222,7 @@ def grade_batch(submissions, out, assignments, only=None, workers=2, limits=None
         print("WARNING: --unsafe-no-sandbox: student code runs unconfined, with your permissions, "
               "network and files. Verdicts are still computed outside it.", file=stream)
 
+    gradebook.preload()
     with tqdm(total=len(tasks), desc="grading", unit="notebook", file=stream,
               disable=not progress, dynamic_ncols=True) as bar:
         outcomes = run_pool(tasks, plans, sandbox, limits, workers, bar) if tasks else []

@@ -2,6 +2,8 @@
 so that ``nbgrader export`` and the formgrader read the batch like one of their own.
 
     record(db_url, plans, outcomes)
+    create(db_url)           an empty gradebook, as nbgrader makes one (called by record)
+    preload() -> Thread      import nbgrader in the background while the batch grades
 
 Each assignment gets its notebook and grade cells (grade ids and points from the source);
 each row a student, a submission and one Grade per grade cell: ``auto_score`` is the points
@@ -10,21 +12,46 @@ earned. An ungradable submission scores 0, is flagged and asks for a manual grad
 from __future__ import annotations
 
 import os
-import sys
+import threading
 import warnings
-from contextlib import contextmanager
 
 
+def preload():
+    """Import nbgrader in a background thread (about two seconds), so that ``record`` finds it
+    loaded: the batch calls this while its workers grade and its own process only waits."""
+    def load():
+        try:
+            import nbgrader.api  # noqa: F401
+        except Exception:  # noqa: BLE001 - record() imports it again and reports the error
+            pass
+    thread = threading.Thread(target=load, name="preload-nbgrader", daemon=True)
+    thread.start()
+    return thread
 
-@contextmanager
-def _alembic_on_path():
-    """nbgrader runs the ``alembic`` script of its environment when it opens a gradebook."""
-    old = os.environ.get("PATH", "")
-    os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + old
+
+def alembic_head():
+    """The schema version nbgrader stamps on a new gradebook, read from its migration scripts in
+    this process (nbgrader itself starts the ``alembic heads`` command, which takes seconds)."""
+    import nbgrader.api
+    from alembic.script import ScriptDirectory
+    return ScriptDirectory(os.path.join(os.path.dirname(nbgrader.api.__file__), "alembic")).get_current_head()
+
+
+def create(db_url):
+    """Create the tables of an empty gradebook and stamp its version, as ``Gradebook`` does for a
+    new database; an existing gradebook is left alone."""
+    from nbgrader.api import Base
+    from sqlalchemy import create_engine, inspect, text
+    engine = create_engine(db_url, future=True)
     try:
-        yield
+        if inspect(engine).get_table_names():
+            return
+        Base.metadata.create_all(bind=engine)
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": alembic_head()})
     finally:
-        os.environ["PATH"] = old
+        engine.dispose()
 
 
 def _structure(gb, plan):
@@ -53,7 +80,8 @@ def _submission(gb, plan, student):
 
 def record(db_url, plans, outcomes):
     from nbgrader.api import Gradebook      # imported here: nbgrader takes seconds to import
-    with _alembic_on_path(), warnings.catch_warnings(), Gradebook(db_url) as gb:
+    create(db_url)
+    with warnings.catch_warnings(), Gradebook(db_url) as gb:
         warnings.simplefilter("ignore")      # nbgrader's add_submission trips SQLAlchemy warnings
         for plan in plans.values():
             _structure(gb, plan)

@@ -125,23 +125,37 @@ def _nbgrader(cell):
     return meta if isinstance(meta, dict) else {}
 
 
+def _trusted_code_cells(path):
+    """[(source, nbgrader metadata, cell id)] of the code cells of an instructor's nbformat-4
+    notebook, read as plain JSON (nbformat's schema validation takes a second to import)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            nb = json.load(fh)
+    except (OSError, ValueError) as err:
+        raise PlanError(f"{path} cannot be read as a notebook: {err}") from None
+    if not isinstance(nb, dict) or nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
+        raise PlanError(f"{path} is not an nbformat 4 notebook")
+    try:
+        return [(_text(c.get("source", "")), _nbgrader(c), c.get("id", "")) for c in nb["cells"]
+                if isinstance(c, dict) and c.get("cell_type") == "code"]
+    except Unreadable as err:
+        raise PlanError(f"{path}: {err}") from None
+
+
 def source_tests(path):
     """The grade cells of a trusted source notebook, in order. Raises PlanError."""
-    import nbformat
-    nb = nbformat.read(str(path), as_version=4)
     tests = []
-    for cell in nb.cells:
-        meta = _nbgrader(cell)
-        if cell.cell_type != "code" or not meta.get("grade"):
+    for source, meta, cell_id in _trusted_code_cells(path):
+        if not meta.get("grade"):
             continue
         gid = meta.get("grade_id") or ""
-        lines = code_lines(cell.source)
+        lines = code_lines(source)
         try:
             call = parse_call("\n".join(lines))
         except ValueError as err:
             raise PlanError(f"{path}: grade cell {gid!r}: {err}") from None
-        tests.append(TestCell(gid, float(meta.get("points") or 0), cell.source, call,
-                              HIDDEN_BEGIN in cell.source, cell.get("id", "")))
+        tests.append(TestCell(gid, float(meta.get("points") or 0), source, call,
+                              HIDDEN_BEGIN in source, cell_id))
     ids = [t.grade_id for t in tests]
     if not tests:
         raise PlanError(f"{path} has no grade cells")
@@ -154,9 +168,7 @@ def release_test_sources(path):
     """Normalized sources of the released notebook's grade cells (to recognise copies)."""
     if not path or not os.path.exists(path):
         return set()
-    import nbformat
-    nb = nbformat.read(str(path), as_version=4)
-    return {normalized(c.source) for c in nb.cells if c.cell_type == "code" and _nbgrader(c).get("grade")}
+    return {normalized(source) for source, meta, _ in _trusted_code_cells(path) if meta.get("grade")}
 
 
 # --------------------------------------------------------------------------- submissions

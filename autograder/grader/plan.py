@@ -3,13 +3,17 @@
     Assignment                 where a chapter's pieces live (source notebook, check module,
                                reference module); ``course_assignments()`` lists the course's
     load_secret(out) -> bytes  the secret kept in OUT (created on first use)
-    build_plan(assignment, secret) -> Plan
+    build_plan(assignment, secret, seeds="secret") -> Plan
 
 For every grade cell of the source notebook the plan holds the parsed call, the seed the run
-uses (derived from the secret, the chapter, the grade id and the cell's own seed, so regrading
-into the same OUT draws the same cases and nobody can know them in advance), the cases
-(inputs as JSON data) and the expected values from the reference module (``LiveOracle``).
-Student code never sees the plan except the inputs of its own cases.
+uses, the cases (inputs as JSON data) and the expected values from the reference module
+(``LiveOracle``). Student code never sees the plan except the inputs of its own cases.
+
+Seeds (SEED_MODES): "secret", the default, derives each cell's seed from the secret, the
+chapter, the grade id and the cell's own seed, so regrading into the same OUT draws the same
+cases and nobody can know them in advance (not even from last year's source notebook);
+"notebook" uses the seed written in the grade cell, the draws ``nbgrader autograde`` makes, so
+that both give the same scores.
 """
 from __future__ import annotations
 
@@ -73,6 +77,9 @@ def load_secret(out):
     return bytes.fromhex(path.read_text().strip())
 
 
+SEED_MODES = ("secret", "notebook")
+
+
 def derive_seed(secret, slug, grade_id, declared):
     msg = f"{slug}\0{grade_id}\0{declared}".encode()
     return int.from_bytes(hmac.new(secret, msg, hashlib.sha256).digest()[:4], "big") & 0x7FFFFFFF
@@ -122,8 +129,10 @@ def roundtrip(value):
     return decode(data), data
 
 
-def build_plan(assignment, secret):
+def build_plan(assignment, secret, seeds="secret"):
     """Everything trusted about grading one assignment. Raises PlanError."""
+    if seeds not in SEED_MODES:
+        raise ValueError(f"seeds must be one of {', '.join(SEED_MODES)}, got {seeds!r}")
     tests = source_tests(assignment.source)
     try:
         checks = checks_of(import_from(assignment.check_module, assignment.check_paths))
@@ -140,7 +149,7 @@ def build_plan(assignment, secret):
         params = dict(t.call.params)
         declared = params.pop("seed", check.default_seed)
         params.pop("points", None)
-        seed = derive_seed(secret, assignment.slug, t.grade_id, declared)
+        seed = declared if seeds == "notebook" else derive_seed(secret, assignment.slug, t.grade_id, declared)
         pt = PlannedTest(t.grade_id, t.points, t.hidden, check.name, tuple(check.functions),
                          t.call.objects, seed)
         try:

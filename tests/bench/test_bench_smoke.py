@@ -71,3 +71,13 @@ def test_results_md_describes_the_machine(smoke):
     for needle in ("CPU:", "Memory:", "numpy", "torch", "nbgrader", "BLAS (threadpoolctl)",
                    "python bench/run.py --smoke"):
         assert needle in report, needle
+
+
+def test_grader_and_nbgrader_give_the_same_scores(smoke):
+    """On the smoke submissions, does our grader (with the notebooks' seeds) give every student
+    the score `nbgrader autograde` gives?"""
+    _, out = smoke
+    identical = json.loads((out / "results.json").read_text())["grading_scores_identical"]
+    if identical is None:
+        pytest.skip("the grading benchmark did not run here (RESULTS.md says why)")
+    assert identical is True

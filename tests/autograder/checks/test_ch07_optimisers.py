@@ -1,15 +1,14 @@
 """Tests of autograder/checks/ch07_optimisers.py: update rules behind one interface, and step annealing."""
-import ast
 import json
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
 
 from autograder.checks import ch07_optimisers as C
 from autograder.checks.base import LiveOracle, StoredOracle, checks_of
 from autograder.checks.store import expected_table, render
+from autograder.grader.notebook import source_tests
 from solutions import ch07_optimisers as ref
 from solutions.mutants.ch07_optimisers import MUTANTS
 
@@ -21,19 +20,9 @@ ORACLE = LiveOracle(ref)
 RULE_CHECKS = sorted(n for n in CHECKS if n != "check_step_decay")
 
 
-def hidden_calls(path):
-    """{check name: keyword parameters} of the hidden grade cells of a source notebook."""
-    calls = {}
-    for cell in nbformat.read(path, as_version=4).cells:
-        if cell.cell_type == "code" and "BEGIN HIDDEN TESTS" in cell.source:
-            line = next(s for s in cell.source.splitlines() if s.strip() and not s.startswith("#"))
-            call = ast.parse(line).body[0].value
-            calls[call.func.id] = {k.arg: ast.literal_eval(k.value) for k in call.keywords
-                                   if k.arg not in ("seed", "points")}
-    return calls
-
-
-HIDDEN = hidden_calls(SOURCE)
+# keyword parameters (but seed and points) of each hidden grade cell, parsed as the grader does
+HIDDEN = {t.call.check: {k: v for k, v in t.call.params.items() if k not in ("seed", "points")}
+          for t in source_tests(SOURCE) if t.hidden}
 
 
 def reference_objects(check):

@@ -4,7 +4,6 @@ import csv
 import io
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -136,3 +135,31 @@ def test_out_inside_the_sandbox_view_is_refused(tmp_path):
     with pytest.raises(ValueError, match="sandbox shows"):
         grade_batch(tmp_path, inside, {"demo": demo_assignment()}, progress=False)
     assert not inside.exists()
+
+
+def test_notebook_seeds_give_the_scores_of_the_notebooks_own_tests(tmp_path, monkeypatch):
+    """With seeds="notebook", does every grade cell score what its own call gives when run as the
+    notebook runs it (the seed written in the cell, the reference module as oracle), which is what
+    `nbgrader autograde` records?"""
+    from autograder.checks.base import LiveOracle, checks_of
+    from autograder.grader.notebook import source_tests
+    for folder in ("checks", "reference"):
+        monkeypatch.syspath_prepend(str(DEMO / folder))
+    import demo_checks
+    import demo_reference
+
+    wrong = with_cell(notebook("full"), "def square(x):\n    return x * abs(x)")   # wrong for x < 0
+    submit(tmp_path / "subs", "ann", wrong)
+    result = grade_batch(tmp_path / "subs", tmp_path / "out", {"demo": demo_assignment()}, workers=1,
+                         limits=Limits(timeout=30), progress=False, seeds="notebook")
+    ours = {t["grade_id"]: t["earned"] for t in result.outcomes[0].tests}
+    objects = {}                    # the submission's own definitions, as its kernel has them
+    for cell in wrong["cells"]:
+        if cell["cell_type"] == "code" and not cell["metadata"].get("nbgrader", {}).get("grade"):
+            exec("".join(cell["source"]), objects)
+    checks = checks_of(demo_checks)
+    in_notebook = {t.grade_id: checks[t.call.check].evaluate(
+        *[objects[name] for name in t.call.objects], oracle=LiveOracle(demo_reference),
+        **{"points": t.points, **t.call.params}).earned for t in source_tests(demo_assignment().source)}
+    assert ours == in_notebook
+    assert 0 < ours["test_square"] < 1

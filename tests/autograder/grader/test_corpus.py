@@ -7,8 +7,6 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-import pytest
-
 from autograder.grader import corpus
 from autograder.grader.batch import grade_batch
 from autograder.grader.plan import course_assignments

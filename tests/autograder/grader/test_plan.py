@@ -6,10 +6,9 @@ import numpy as np
 import pytest
 
 from autograder.checks.base import decode
-from autograder.grader.notebook import PlanError
+from autograder.grader.notebook import PlanError, source_tests
 from autograder.grader.plan import build_plan, derive_seed, load_secret, roundtrip
 
-from grader_helpers import demo_assignment
 
 
 def test_secret_is_created_once_private_and_reused(tmp_path):
@@ -68,3 +67,15 @@ def test_roundtrip_keeps_tuples_and_arrays():
     back, data = roundtrip(value)
     assert back["t"] == (1, 2.5) and back["a"].dtype.kind == "i" and back["b"].dtype == bool
     assert np.isnan(back["f"][1]) and json.dumps(data)
+
+
+def test_notebook_seeds_are_the_grade_cells_own(demo):
+    """With seeds="notebook", is every seed the one the grade cell declares (or the check's
+    default), whatever the secret, so the cases are those the notebook itself draws?"""
+    a, b = build_plan(demo, b"s" * 32, "notebook"), build_plan(demo, b"t" * 32, "notebook")
+    assert [t.seed for t in a.tests] == [t.seed for t in b.tests]
+    declared = {t.grade_id: t.call.params.get("seed", 0) for t in source_tests(demo.source)}
+    assert {t.grade_id: t.seed for t in a.tests} == declared
+    np.testing.assert_array_equal(a.tests[0].cases[0].inputs["x"], b.tests[0].cases[0].inputs["x"])
+    with pytest.raises(ValueError, match="seeds must be one of"):
+        build_plan(demo, b"s" * 32, "random")

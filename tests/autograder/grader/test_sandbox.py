@@ -1,7 +1,6 @@
 """The sandbox: what student code can see and do, and the limits around it."""
 import json
 import os
-import shutil
 import time
 
 import pytest

@@ -2,7 +2,6 @@
 A scripted sandbox stands in for bubblewrap here: what matters is how records are judged."""
 import json
 
-import numpy as np
 import pytest
 
 from autograder.checks.base import encode
