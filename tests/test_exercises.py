@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from autograder.checks import SLUGS
-from autograder.checks.base import LiveOracle, StoredOracle, checks_of, load
+from autograder.checks.base import CheckFailed, LiveOracle, StoredOracle, checks_of, load
 from autograder.grader.notebook import source_tests
 from autograder.local import score_notebook
 
@@ -141,7 +141,46 @@ def test_visible_checks_work_without_solutions(slug):
         good = check.evaluate(*objs, oracle=stored)
         assert good.passed and good.earned == good.points, (check.name, good.text())
         bad = check.evaluate(*[stub for _ in objs], oracle=stored)
-        assert bad.earned == 0 and "not_implemented" in bad.diagnoses, check.name
+        assert bad.earned == 0 and bad.diagnoses == {"not_implemented"}, check.name
+        with pytest.raises(CheckFailed, match="not implemented"):     # what a grade cell shows
+            check(*[stub for _ in objs], oracle=stored)
+
+
+@pytest.mark.parametrize("slug", SLUGS_WITH_NOTEBOOKS)
+def test_hidden_cases_need_the_grader(slug):
+    """With only the stored expected values, are a hidden grade cell's cases either ones whose values
+    are stored (the same inputs as a visible case) or reported as needing the grader (worth
+    nothing), never judged against a guess?"""
+    ref = importlib.import_module(f"solutions.{slug}")
+    stored = StoredOracle(slug)
+    for t, check, params in grade_calls(slug):
+        if t.hidden:
+            report = check.evaluate(*[getattr(ref, n) for n in check.functions], oracle=stored,
+                                    seed=5, **params)
+            found = {f.diagnosis for r in report.results for f in r.findings}
+            assert "reference" in found and found <= {"reference", "ok"}, (t.grade_id, found)
+
+
+@pytest.mark.parametrize("slug", SLUGS_WITH_NOTEBOOKS)
+def test_hidden_cells_draw_cases_the_visible_ones_do_not_show(slug):
+    """Does every hidden grade cell test something its visible twin does not (other sizes, shapes,
+    special values), not only other random numbers?"""
+    for t, check, params in grade_calls(slug):
+        if t.hidden:
+            visible = {c.label for c in check.cases(check.default_seed)}
+            hidden = check.cases(t.call.params.get("seed", check.default_seed), **params)
+            assert hidden and any(c.label not in visible for c in hidden), t.grade_id
+
+
+@pytest.mark.parametrize("slug", SLUGS_WITH_NOTEBOOKS)
+def test_every_check_has_a_visible_and_a_hidden_grade_cell(slug):
+    """Is every check of the chapter called by a visible grade cell and by a hidden one, and does
+    every graded name exist in the reference module?"""
+    ref = importlib.import_module(f"solutions.{slug}")
+    calls = grade_calls(slug)
+    for name, check in checks_of(load(slug)).items():
+        assert {t.hidden for t, c, _ in calls if c is check} == {False, True}, name
+        assert all(hasattr(ref, f) for f in check.functions), name
 
 
 def test_stored_expected_values_are_up_to_date():

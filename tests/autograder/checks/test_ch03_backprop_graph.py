@@ -1,8 +1,8 @@
 """Tests of the graph-engine checks of chapter 3 (autograder/checks/ch03_backprop_graph.py).
 
-What every check of the chapter must do (reference, stub, hidden cases, stored values, mutants)
-is tested over the whole chapter in test_ch03_backprop.py; these tests ask about the feedback of
-the node and sort checks."""
+What every check of every chapter must do (reference, stub, hidden cases, stored values) is
+tested in tests/test_exercises.py and the mutants in tests/test_mutants.py; these tests ask about
+the feedback of the node and sort checks."""
 import numpy as np
 
 from autograder.checks import ch03_backprop as chapter
