@@ -23,7 +23,8 @@ import numpy as np
 
 # --------------------------------------------------------------------------- wires
 class Unit:
-    """A wire: ``value`` (float) flows forward, ``grad`` (float) is the pull it receives backward."""
+    """A wire: ``value`` (float) flows forward; ``grad`` (float) is the pull
+    it receives backward."""
 
     def __init__(self, value, grad=0.0):
         self.value = float(value)
@@ -86,7 +87,8 @@ def sigmoid(z):
 
 
 class SigmoidGate:
-    """out = sigmoid(u0). Backward: du0 += s * (1 - s) * dout, with s the forward output."""
+    """out = sigmoid(u0). Backward: du0 += s * (1 - s) * dout, with s the
+    forward output."""
 
     def forward(self, u0):
         self.u0 = u0
@@ -133,7 +135,8 @@ class AddMultiplyCircuit:
 class Neuron:
     """The two-input neuron s = sigmoid(a*x + b*y + c) as five gates.
 
-    Intermediates (all Units): ax = a*x, by = b*y, axpby = ax + by, z = axpby + c, s = sigmoid(z).
+    Intermediates (all Units): ax = a*x, by = b*y, axpby = ax + by,
+    z = axpby + c, s = sigmoid(z).
     """
 
     def __init__(self):
@@ -154,7 +157,8 @@ class Neuron:
         return self.s
 
     def backward(self, gradient_top=1.0):
-        """Pull on s with ``gradient_top``; gates run in reverse order of the forward pass."""
+        """Pull on s with ``gradient_top``; the gates run in the reverse
+        order of the forward pass."""
         self.s.grad = gradient_top
         self.sig.backward()        # into z
         self.add_c.backward()      # into axpby and c

@@ -38,9 +38,11 @@ def forward_difference(f, x, h=1e-5):
 
 
 def numerical_gradient(f, x, h=1e-5):
-    """Central differences of scalar f at x (float64 array, any shape): 2N calls of f.
+    """Central differences of scalar f at x (float64 array, any shape):
+    2N calls of f.
 
-    Returns an array shaped like x whose entry i is (f(x + h e_i) - f(x - h e_i)) / (2h).
+    Returns an array shaped like x whose entry i is
+    (f(x + h e_i) - f(x - h e_i)) / (2h).
     """
     grad = np.zeros(x.shape)
     for i in np.ndindex(x.shape):
@@ -61,14 +63,16 @@ def numerical_gradient_array(f, x, dout, h=1e-5):
 
     x    : float64 array, shape S (perturbed and restored).
     dout : upstream gradient, shaped like f(x).
-    Returns an array of shape S: entry i is sum((f(x + h e_i) - f(x - h e_i)) * dout) / (2h).
+    Returns an array of shape S: entry i is
+    sum((f(x + h e_i) - f(x - h e_i)) * dout) / (2h).
     """
     grad = np.zeros(x.shape)
     for i in np.ndindex(x.shape):
         keep = x[i]
         try:
             x[i] = keep + h
-            out_up = np.array(f(x), dtype=np.float64)   # a copy: f may return a view of x
+            # a copy: f may return a view of x
+            out_up = np.array(f(x), dtype=np.float64)
             x[i] = keep - h
             out_down = np.array(f(x), dtype=np.float64)
         finally:
@@ -78,15 +82,18 @@ def numerical_gradient_array(f, x, dout, h=1e-5):
 
 
 def rel_error(a, b):
-    """Largest relative difference between two arrays of one shape (or two numbers):
+    """Largest relative difference between two arrays of one shape (or two
+    numbers):
 
         max_i |a_i - b_i| / max(1e-8, |a_i| + |b_i|)
 
-    The floor 1e-8 keeps two entries that are both (nearly) zero from counting as different.
+    The floor 1e-8 keeps two entries that are both (nearly) zero from
+    counting as different.
     """
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
-    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+    scale = np.maximum(1e-8, np.abs(a) + np.abs(b))
+    return float(np.max(np.abs(a - b) / scale))
 
 
 # --------------------------------------------------------------------------- error against h

@@ -41,7 +41,8 @@ def mul_add_forward(a, b, c):
 
 
 def mul_add_backward(dout, cache):
-    """Returns (da, db, dc), each shape S. The add hands dout to q and c; the multiply swaps."""
+    """Returns (da, db, dc), each shape S. The add hands dout to q and c;
+    the multiply swaps."""
     a, b = cache
     dq = 1.0 * dout
     dc = 1.0 * dout
@@ -58,19 +59,20 @@ def square_forward(a):
 
 
 def square_backward(dout, cache):
-    """Returns (da,), shape S. Each of the two multiply inputs sends back (the other input) * dout;
-    both arrive on the same wire a, so they add up: da = 2 * a * dout."""
+    """Returns (da,), shape S. Each of the two multiply inputs sends back
+    (the other input) * dout; both arrive on the same wire a, so they add
+    up: da = 2 * a * dout."""
     (a,) = cache
     da = np.zeros_like(a)
     da += a * dout      # through the first input of the multiply
-    da += a * dout      # through the second input: the same wire, accumulated
+    da += a * dout      # through the second: the same wire, accumulated
     return (da,)
 
 
 # --------------------------------------------------------------------------- (a + b) / (c + d)
 def divide_forward(a, b, c, d):
-    """out = (a + b) / (c + d) as x1 = a + b, x2 = c + d, x3 = 1 / x2, out = x1 * x3.
-    Shapes: all S; c + d must be nonzero."""
+    """out = (a + b) / (c + d) as x1 = a + b, x2 = c + d, x3 = 1 / x2,
+    out = x1 * x3. Shapes: all S; c + d must be nonzero."""
     a, b, c, d = _f64(a), _f64(b), _f64(c), _f64(d)
     x1 = a + b
     x2 = c + d
@@ -80,7 +82,8 @@ def divide_forward(a, b, c, d):
 
 
 def divide_backward(dout, cache):
-    """Returns (da, db, dc, dd), each shape S. The local gradient of 1 / x2 is -1 / x2**2."""
+    """Returns (da, db, dc, dd), each shape S. The local gradient of 1 / x2
+    is -1 / x2**2."""
     x1, x2, x3 = cache
     dx1 = x3 * dout
     dx3 = x1 * dout
@@ -101,8 +104,9 @@ def max_forward(a, b):
 
 
 def max_backward(dout, cache):
-    """Returns (da, db), each shape S. The gradient is routed to the input that won the
-    forward pass; on a tie (a == b) it goes to a, one valid choice of subgradient."""
+    """Returns (da, db), each shape S. The gradient is routed to the input
+    that won the forward pass; on a tie (a == b) it goes to a, one valid
+    choice of subgradient."""
     a, b = cache
     a_wins = a >= b
     da = np.where(a_wins, dout, 0.0)
@@ -117,7 +121,8 @@ def relu_forward(a):
 
 
 def relu_backward(dout, cache):
-    """Returns (da,), shape S: dout where a > 0, else 0 (at a == 0 the gradient is stopped)."""
+    """Returns (da,), shape S: dout where a > 0, else 0 (at a == 0 the
+    gradient is stopped)."""
     (a,) = cache
     da = np.where(a > 0, dout, 0.0)
     return (da,)
@@ -133,7 +138,8 @@ def neuron_forward(a, b, c, x, y):
 
 
 def neuron_backward(dout, cache):
-    """Returns (da, db, dc, dx, dy), each shape S. The sigmoid's local gradient is out * (1 - out)."""
+    """Returns (da, db, dc, dx, dy), each shape S. The sigmoid's local
+    gradient is out * (1 - out)."""
     a, b, x, y, out = cache
     dq = out * (1.0 - out) * dout
     da = x * dq
@@ -146,7 +152,8 @@ def neuron_backward(dout, cache):
 
 # --------------------------------------------------------------------------- ((a*b + c) * d)^2
 def squared_chain_forward(a, b, c, d):
-    """out = ((a*b + c) * d)**2 as x1 = a*b + c, x2 = x1 * d, out = x2 * x2. Shapes: all S."""
+    """out = ((a*b + c) * d)**2 as x1 = a*b + c, x2 = x1 * d, out = x2 * x2.
+    Shapes: all S."""
     a, b, c, d = (_f64(v) for v in (a, b, c, d))
     x1 = a * b + c
     x2 = x1 * d
@@ -155,9 +162,10 @@ def squared_chain_forward(a, b, c, d):
 
 
 def squared_chain_backward(dout, cache):
-    """Returns (da, db, dc, dd), each shape S, walking the intermediates in reverse order."""
+    """Returns (da, db, dc, dd), each shape S, walking the intermediates in
+    reverse order."""
     a, b, d, x1, x2 = cache
-    dx2 = 2.0 * x2 * dout       # x2 * x2: a reused wire, x2 * dout from each side
+    dx2 = 2.0 * x2 * dout       # x2 * x2: x2 * dout from each side
     dd = x1 * dx2
     dx1 = d * dx2
     da = b * dx1

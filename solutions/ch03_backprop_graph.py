@@ -37,25 +37,29 @@ def sigmoid(z):
 
 # --------------------------------------------------------------------------- nodes
 class Node:
-    """Base class: wires the node into the graph; subclasses define forward and backward."""
+    """Base class: wires the node into the graph; subclasses define forward
+    and backward."""
 
     def __init__(self, inbound_nodes=(), name=None):
         self.inbound_nodes = list(inbound_nodes)
         self.outbound_nodes = []
         for n in self.inbound_nodes:
-            if self not in n.outbound_nodes:      # a consumer is listed once per input node
+            if self not in n.outbound_nodes:      # once per input node
                 n.outbound_nodes.append(self)
         self.value = None
         self.gradients = {}
         self.name = name or type(self).__name__
 
     def reset_gradients(self):
-        """Start a backward pass: a zero gradient, shaped like its value, per inbound node."""
-        self.gradients = {n: np.zeros_like(n.value, dtype=np.float64) for n in self.inbound_nodes}
+        """Start a backward pass: a zero gradient, shaped like its value, per
+        inbound node."""
+        self.gradients = {n: np.zeros_like(n.value, dtype=np.float64)
+                          for n in self.inbound_nodes}
 
     def upstream_gradients(self):
-        """One array per consumer: what it sent back for this node (shape of self.value).
-        A node that nobody reads is the graph's output: d(output)/d(output) = ones."""
+        """One array per consumer: what it sent back for this node (shape of
+        self.value). A node that nobody reads is the graph's output:
+        d(output)/d(output) = ones."""
         if not self.outbound_nodes:
             return [np.ones_like(self.value, dtype=np.float64)]
         return [c.gradients[self] for c in self.outbound_nodes]
@@ -71,7 +75,8 @@ class Node:
 
 
 class Input(Node):
-    """A value fed from outside (data, a weight, a bias). topological_sort sets its value."""
+    """A value fed from outside (data, a weight, a bias). topological_sort
+    sets its value."""
 
     def __init__(self, name=None):
         super().__init__((), name)
@@ -132,10 +137,10 @@ class Linear(Node):
     def backward(self):
         X, W, b = self.inbound_nodes
         self.reset_gradients()
-        for dout in self.upstream_gradients():           # (N, M), one per consumer
+        for dout in self.upstream_gradients():           # (N, M) each
             self.gradients[X] += dout @ W.value.T        # (N, D)
             self.gradients[W] += X.value.T @ dout        # (D, M)
-            self.gradients[b] += dout.sum(axis=0)        # (M,): b was added to every row
+            self.gradients[b] += dout.sum(axis=0)        # (M,): row sums
 
 
 class Sigmoid(Node):
@@ -156,15 +161,16 @@ class Sigmoid(Node):
 
 
 class MSE(Node):
-    """value = mean((y - a)**2) over the m elements of y and a (any shapes with m elements each;
-    both are read as (m, 1) columns); a scalar. Usually the graph's output (upstream gradient 1)."""
+    """value = mean((y - a)**2) over the m elements of y and a (any shapes
+    with m elements each; both are read as (m, 1) columns); a scalar.
+    Usually the graph's output (upstream gradient 1)."""
 
     def __init__(self, y, a, name=None):
         super().__init__((y, a), name)
 
     def forward(self):
         y, a = self.inbound_nodes
-        self.diff = y.value.reshape(-1, 1) - a.value.reshape(-1, 1)    # (m, 1)
+        self.diff = y.value.reshape(-1, 1) - a.value.reshape(-1, 1)  # (m, 1)
         self.m = self.diff.shape[0]
         self.value = np.mean(self.diff ** 2)
 
@@ -173,22 +179,23 @@ class MSE(Node):
         self.reset_gradients()
         for dout in self.upstream_gradients():           # scalars
             ddiff = (2.0 / self.m) * self.diff * dout     # (m, 1)
-            self.gradients[y] += ddiff.reshape(y.value.shape)   # a gradient has its variable's shape
+            # a gradient has its variable's shape
+            self.gradients[y] += ddiff.reshape(y.value.shape)
             self.gradients[a] += -ddiff.reshape(a.value.shape)
 
 
 # --------------------------------------------------------------------------- running a graph
 def topological_sort(feed_dict):
-    """Order the nodes reachable from the fed nodes so that each comes after all its inputs
-    (Kahn's algorithm), and set every fed node's value.
+    """Order the nodes reachable from the fed nodes so that each comes after
+    all its inputs (Kahn's algorithm), and set every fed node's value.
 
     feed_dict : {Input node: array-like value}.
-    Returns a list of nodes. Raises ValueError if a node needs an input that is neither fed nor
-    computed from fed nodes, or if the graph has a cycle.
+    Returns a list of nodes. Raises ValueError if a node needs an input that
+    is neither fed nor computed from fed nodes, or if the graph has a cycle.
     """
     nodes, seen = [], set()
     stack = list(feed_dict)[::-1]                     # popped in feed order
-    while stack:                                      # every node downstream of the feed
+    while stack:                                      # all downstream
         n = stack.pop()
         if n not in seen:
             seen.add(n)
@@ -197,9 +204,11 @@ def topological_sort(feed_dict):
     for n in nodes:
         for m in n.inbound_nodes:
             if m not in seen:
-                raise ValueError(f"{n.name} needs {m.name}, which is neither in the feed dict "
-                                 "nor computed from nodes in it")
-    in_degree = {n: 0 for n in nodes}                 # edges counted once per (input, consumer)
+                raise ValueError(
+                    f"{n.name} needs {m.name}, which is neither in the feed "
+                    "dict nor computed from nodes in it")
+    # edges counted once per (input, consumer)
+    in_degree = {n: 0 for n in nodes}
     for n in nodes:
         for m in n.outbound_nodes:
             in_degree[m] += 1
@@ -216,13 +225,15 @@ def topological_sort(feed_dict):
                 ready.append(m)
     if len(order) < len(nodes):
         stuck = ", ".join(sorted(n.name for n in nodes if in_degree[n] > 0))
-        raise ValueError(f"the graph has a cycle: {stuck} can never have all inputs ready")
+        raise ValueError(f"the graph has a cycle: {stuck} can never have "
+                         "all inputs ready")
     return order
 
 
 def forward_and_backward(graph):
-    """Run forward over the sorted ``graph`` (a list from topological_sort), then backward in
-    reverse order. Returns the value of the last node (the cost)."""
+    """Run forward over the sorted ``graph`` (a list from topological_sort),
+    then backward in reverse order. Returns the value of the last node (the
+    cost)."""
     for n in graph:
         n.forward()
     for n in reversed(graph):
@@ -231,8 +242,9 @@ def forward_and_backward(graph):
 
 
 def sgd_update(trainables, learning_rate=1e-2):
-    """One gradient-descent step on each Input in ``trainables``: value -= rate * gradient.
-    Rebinds ``value`` to a new array, so arrays the caller fed are left untouched."""
+    """One gradient-descent step on each Input in ``trainables``:
+    value -= rate * gradient. Rebinds ``value`` to a new array, so arrays the
+    caller fed are left untouched."""
     for t in trainables:
         t.value = t.value - learning_rate * t.gradients[t]
 

@@ -57,6 +57,10 @@ MATH_STATE = """() => {
         text: root.textContent,
     };
 }"""
+# Code blocks that scroll sideways at the viewport's width, with their longest line.
+WIDE_CODE = """() => [...document.querySelectorAll('main pre')]
+    .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+    .map(pre => pre.textContent.split('\\n').reduce((a, b) => b.length > a.length ? b : a, ''))"""
 LINKS_AND_IDS = """() => ({
     links: [...document.querySelectorAll('a[href]')].map(a => a.href),
     ids: [...document.querySelectorAll('[id], a[name]')].map(e => e.id || e.getAttribute('name')),
@@ -177,8 +181,9 @@ def test_mathjax_accessibility_stays_local(browser_context, served_book, book_ht
 
 def test_page_reads_in_a_browser(browser_context, served_book, book_page, book_html,
                                  toc_entries, artifacts_dir):
-    """Is the page's math typeset, every image loaded, every internal link alive, the console
-    free of errors, and every request answered by the book's own server?"""
+    """Is the page's math typeset, every image loaded, every internal link alive, every code
+    block as wide as the column (no sideways scrolling), the console free of errors, and every
+    request answered by the book's own server?"""
     url = served_book + book_page
     page_file = book_html / urlsplit(book_page).path
     page = browser_context.new_page()
@@ -197,6 +202,7 @@ def test_page_reads_in_a_browser(browser_context, served_book, book_page, book_h
         images = page.evaluate(LOAD_ALL_IMAGES)
         math = page.evaluate(MATH_STATE)
         found = page.evaluate(LINKS_AND_IDS)
+        wide = page.evaluate(WIDE_CODE)
         name = urlsplit(book_page).path.removesuffix(".html")
         if name in toc_entries:
             shots = artifacts_dir / "screenshots"
@@ -220,6 +226,8 @@ def test_page_reads_in_a_browser(browser_context, served_book, book_page, book_h
     problems += [f"image did not load: {img['src']}" for img in images if not img["loaded"]]
     problems += [f"image without alt text: {img['src']}" for img in images
                  if not img["alt"].strip() or img["alt"] == img["src"]]
+    problems += [f"code wider than the column ({len(line)} characters): {line.strip()[:70]}"
+                 for line in wide]
     problems += [f"internal link does not resolve: {b}" for b in
                  broken_internal_links(found["links"], found["ids"], page_file, served_book, book_html)]
     assert not problems, f"{book_page}:\n" + "\n".join(problems)
