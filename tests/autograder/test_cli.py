@@ -110,3 +110,11 @@ def test_grade_a_real_chapter_from_the_shell(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     row = next(csv.DictReader(open(tmp_path / "out" / "grades.csv")))
     assert row["status"] == "graded" and row["score"] == row["max_score"]
+
+
+def test_seeds_option_is_checked(tmp_path, capsys):
+    """Is a --seeds value other than secret or notebook refused with exit code 2 and the choices?"""
+    with pytest.raises(SystemExit) as stop:
+        main(["grade", str(tmp_path), "--out", str(tmp_path / "out"), "--seeds", "random"])
+    assert stop.value.code == 2
+    assert "secret" in capsys.readouterr().err
