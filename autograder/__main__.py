@@ -77,7 +77,9 @@ def parser():
     g.add_argument("submissions", help="SUBMISSIONS/<student_id>/<slug>/<notebook>.ipynb")
     g.add_argument("--out", required=True, help="folder for grades.csv, feedback/, the gradebook")
     g.add_argument("--assignment", help="grade only this assignment (slug)")
-    g.add_argument("--workers", type=int, default=max(1, (os.cpu_count() or 2) - 1))
+    g.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                   help="notebooks graded at once (default: the number of CPU cores; the grader's own "
+                        "process mostly waits)")
     g.add_argument("--timeout", type=float, default=60.0, help="wall-clock seconds per notebook")
     g.add_argument("--db", help="gradebook SQLAlchemy URL (default sqlite:///OUT/gradebook.db)")
     g.add_argument("--seeds", choices=SEED_MODES, default=SEED_MODES[0],
