@@ -4,6 +4,7 @@ so that ``nbgrader export`` and the formgrader read the batch like one of their 
     record(db_url, plans, outcomes)
     create(db_url)           an empty gradebook, as nbgrader makes one (called by record)
     preload() -> Thread      import nbgrader in the background while the batch grades
+    import_nbgrader()        nbgrader.api, without an optional import that costs a second
 
 Each assignment gets its notebook and grade cells (grade ids and points from the source);
 each row a student, a submission and one Grade per grade cell: ``auto_score`` is the points
@@ -12,16 +13,34 @@ earned. An ungradable submission scores 0, is flagged and asks for a manual grad
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import warnings
 
+OPTIONAL_SLOW = "rfc3987_syntax"    # jsonschema's IRI-format checker: builds a grammar on import
+
+
+def import_nbgrader():
+    """``nbgrader.api``, imported without jsonschema's optional IRI-format checker, which nbgrader
+    pulls in through jupyter_server and which spends over a second building a grammar at import.
+    Nothing in the grader validates IRIs; the module stays importable for others afterwards."""
+    block = OPTIONAL_SLOW not in sys.modules and "jsonschema" not in sys.modules
+    if block:
+        sys.modules[OPTIONAL_SLOW] = None       # makes `import rfc3987_syntax` raise ImportError
+    try:
+        import nbgrader.api
+    finally:
+        if block and OPTIONAL_SLOW in sys.modules and sys.modules[OPTIONAL_SLOW] is None:
+            del sys.modules[OPTIONAL_SLOW]
+    return nbgrader.api
+
 
 def preload():
-    """Import nbgrader in a background thread (about two seconds), so that ``record`` finds it
+    """Import nbgrader in a background thread (about a second), so that ``record`` finds it
     loaded: the batch calls this while its workers grade and its own process only waits."""
     def load():
         try:
-            import nbgrader.api  # noqa: F401
+            import_nbgrader()
         except Exception:  # noqa: BLE001 - record() imports it again and reports the error
             pass
     thread = threading.Thread(target=load, name="preload-nbgrader", daemon=True)
@@ -32,16 +51,16 @@ def preload():
 def alembic_head():
     """The schema version nbgrader stamps on a new gradebook, read from its migration scripts in
     this process (nbgrader itself starts the ``alembic heads`` command, which takes seconds)."""
-    import nbgrader.api
     from alembic.script import ScriptDirectory
-    return ScriptDirectory(os.path.join(os.path.dirname(nbgrader.api.__file__), "alembic")).get_current_head()
+    api = import_nbgrader()
+    return ScriptDirectory(os.path.join(os.path.dirname(api.__file__), "alembic")).get_current_head()
 
 
 def create(db_url):
     """Create the tables of an empty gradebook and stamp its version, as ``Gradebook`` does for a
     new database; an existing gradebook is left alone."""
-    from nbgrader.api import Base
     from sqlalchemy import create_engine, inspect, text
+    Base = import_nbgrader().Base
     engine = create_engine(db_url, future=True)
     try:
         if inspect(engine).get_table_names():
@@ -79,7 +98,7 @@ def _submission(gb, plan, student):
 
 
 def record(db_url, plans, outcomes):
-    from nbgrader.api import Gradebook      # imported here: nbgrader takes seconds to import
+    Gradebook = import_nbgrader().Gradebook     # imported here: nbgrader is slow to import
     create(db_url)
     with warnings.catch_warnings(), Gradebook(db_url) as gb:
         warnings.simplefilter("ignore")      # nbgrader's add_submission trips SQLAlchemy warnings

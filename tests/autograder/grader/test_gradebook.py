@@ -56,3 +56,14 @@ def test_create_leaves_an_existing_gradebook_alone(tmp_path):
     assert con.execute("select id from student").fetchall() == [("s1",)]
     assert con.execute("select count(*) from alembic_version").fetchone() == (1,)
     con.close()
+
+
+def test_nbgrader_is_imported_without_the_slow_optional_module():
+    """In a fresh process, does import_nbgrader load nbgrader.api and jsonschema without
+    rfc3987_syntax, and can that module still be imported afterwards?"""
+    import subprocess
+    code = ("import sys; from autograder.grader import gradebook as g; api = g.import_nbgrader(); "
+            "print(hasattr(api, 'Gradebook'), 'jsonschema' in sys.modules, g.OPTIONAL_SLOW in sys.modules); "
+            "import rfc3987_syntax; print('importable')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split("\n")[:2] == ["True True False", "importable"]
