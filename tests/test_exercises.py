@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from autograder.checks import SLUGS
-from autograder.checks.base import CheckFailed, LiveOracle, StoredOracle, checks_of, load
+from autograder.checks.base import CheckFailed, LiveOracle, StoredOracle, case_key, checks_of, load
 from autograder.grader.notebook import source_tests
 from autograder.local import score_notebook
 
@@ -122,7 +122,7 @@ def test_reference_earns_full_marks_on_every_grade_cell_for_any_seed(slug):
     oracle = LiveOracle(ref)
     for t, check, params in grade_calls(slug):
         objs = [getattr(ref, name) for name in check.functions]
-        for seed in (t.call.params.get("seed"), 1, 987654):
+        for seed in (t.call.params.get("seed"), 1, 2, 3, 77, 2024, 987654):
             report = check.evaluate(*objs, seed=seed, oracle=oracle, **params)
             assert report.passed and report.earned == report.points, (t.grade_id, seed, report.text())
 
@@ -148,17 +148,23 @@ def test_visible_checks_work_without_solutions(slug):
 
 @pytest.mark.parametrize("slug", SLUGS_WITH_NOTEBOOKS)
 def test_hidden_cases_need_the_grader(slug):
-    """With only the stored expected values, are a hidden grade cell's cases either ones whose values
-    are stored (the same inputs as a visible case) or reported as needing the grader (worth
-    nothing), never judged against a guess?"""
+    """With only the stored expected values, is every case of a hidden grade cell reported as
+    needing the grader (and worth nothing), unless its inputs are exactly those of a stored visible
+    case, so that no hidden case is ever judged against a guess?"""
     ref = importlib.import_module(f"solutions.{slug}")
     stored = StoredOracle(slug)
     for t, check, params in grade_calls(slug):
         if t.hidden:
+            cases = check.cases(5, **params)
             report = check.evaluate(*[getattr(ref, n) for n in check.functions], oracle=stored,
                                     seed=5, **params)
-            found = {f.diagnosis for r in report.results for f in r.findings}
-            assert "reference" in found and found <= {"reference", "ok"}, (t.grade_id, found)
+            assert len(report.results) == len(cases)
+            needs_grader = [case_key(check.name, case.inputs) not in stored.table for case in cases]
+            assert any(needs_grader), t.grade_id
+            for case, result, missing in zip(cases, report.results, needs_grader):
+                found = {f.diagnosis for f in result.findings}
+                assert found == ({"reference"} if missing else {"ok"}), (t.grade_id, case.label, found)
+                assert result.weight == 0 or not missing, (t.grade_id, case.label)
 
 
 @pytest.mark.parametrize("slug", SLUGS_WITH_NOTEBOOKS)
