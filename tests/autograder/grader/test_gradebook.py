@@ -3,32 +3,30 @@ import os
 import sqlite3
 import sys
 
+import pytest
+
 from autograder.grader import gradebook
 
 
-def test_alembic_head_is_what_nbgrader_stamps():
+@pytest.fixture
+def alembic_on_path(monkeypatch):
+    """nbgrader starts the `alembic` script of this environment for a new gradebook."""
+    monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+
+
+def test_alembic_head_is_what_nbgrader_stamps(alembic_on_path):
     """Is the schema version read in-process the one nbgrader's own `alembic heads` call gives?"""
     import nbgrader.api
-    old = os.environ.get("PATH", "")
-    os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + old
-    try:
-        assert gradebook.alembic_head() == nbgrader.api.get_alembic_version()
-    finally:
-        os.environ["PATH"] = old
+    assert gradebook.alembic_head() == nbgrader.api.get_alembic_version()
 
 
-def test_created_gradebook_matches_one_nbgrader_creates(tmp_path):
+def test_created_gradebook_matches_one_nbgrader_creates(tmp_path, alembic_on_path):
     """Does `create` give the tables and version stamp that nbgrader's Gradebook gives a new file?"""
     from nbgrader.api import Gradebook
     ours, theirs = tmp_path / "ours.db", tmp_path / "theirs.db"
     gradebook.create(f"sqlite:///{ours}")
-    old = os.environ.get("PATH", "")
-    os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + old
-    try:
-        with Gradebook(f"sqlite:///{theirs}"):
-            pass
-    finally:
-        os.environ["PATH"] = old
+    with Gradebook(f"sqlite:///{theirs}"):
+        pass
 
     def schema(path):
         con = sqlite3.connect(path)
