@@ -5,8 +5,10 @@ Public interface (used by the checks, the grader and the book):
     numerical_gradient(f, x, h=1e-5)              -> array shaped like x
     numerical_gradient_array(f, x, dout, h=1e-5)  -> array shaped like x
     rel_error(a, b)                               -> float
-    check_gradient(f, x, analytic, *, dout=None, h=1e-5, tol=None) -> GradCheck
+    check_gradient(f, x, analytic, *, dout=None, h=1e-5, tol=None, kink_scale=None) -> GradCheck
     compare_gradients(analytic, numeric, *, numeric_ones=None, tol=None, name="x") -> GradCheck
+    compare_gradient_sets(analytic, numeric, *, names, numeric_ones=None, tol=None)
+                                                  -> list[GradCheck], one per gradient
 
 Expected error sizes (float64). Central differences have truncation error
 O(h^2) and round-off error O(eps / h); with h = 1e-5 both sit near 1e-10
@@ -29,8 +31,9 @@ FLOOR = 1e-8            #: denominator floor of rel_error, so two tiny numbers c
 SCALE_FLOOR = 1e-2      #: each element is compared relative to at least this share of the largest true entry
 DIAGNOSIS_TOL = 1e-4    #: how closely a transformed gradient must match to name a diagnosis
 KINK_TOL = 1e-2         #: one-sided derivatives differing by more than this mark a kink
+KINK_STEPS = 2          #: default kink probe step, in units of h: a kink within h is always crossed
 
-DIAGNOSES = ("ok", "shape", "zero", "sign", "scale", "transpose", "upstream", "mismatch")
+DIAGNOSES = ("ok", "shape", "zero", "sign", "scale", "transpose", "upstream", "order", "mismatch")
 
 
 def numerical_gradient(f, x, h=H):
@@ -118,6 +121,8 @@ _HINTS = {
                  "product and which side each factor sits on.",
     "upstream": "Your gradient is what it would be if the upstream gradient were all ones. "
                 "Multiply by the gradient arriving from above (the chain rule).",
+    "order": "The values are right but returned in the wrong order: return the gradients in "
+             "the order the function's docstring gives.",
     "mismatch": "Compare your formula with the derivative of the forward pass, one "
                 "intermediate at a time, and check the biggest error first.",
 }
@@ -212,6 +217,54 @@ def _whole_or_reciprocal(factor):
     return False
 
 
+def compare_gradient_sets(analytic, numeric, *, names, numeric_ones=None, tol=None):
+    """Grade several gradients returned together, such as ``(da, db, dc)``.
+
+    analytic     : sequence of the proposed gradients (arrays or numbers), in the returned order.
+    numeric      : sequence of the trusted gradients, same length, in the stated order.
+    names        : the variables' names (``["a", "b", "c"]``), same length.
+    numeric_ones : optional sequence of trusted gradients for an all-ones upstream gradient.
+    Returns one GradCheck per gradient, as ``compare_gradients`` gives it, except that when the
+    failing gradients are a reordering of the right ones (each equals, within ``tol``, the true
+    gradient of another failing variable), they are diagnosed ``order`` and the message names
+    the variable whose value each one holds.
+    """
+    if not len(analytic) == len(numeric) == len(names):
+        raise ValueError("analytic, numeric and names must have one entry per gradient")
+    ones = list(numeric_ones) if numeric_ones is not None else [None] * len(numeric)
+    results = [compare_gradients(a, n, numeric_ones=o, tol=tol, name=nm)
+               for a, n, o, nm in zip(analytic, numeric, ones, names)]
+    failing = [i for i, r in enumerate(results) if not r.passed]
+    order = _reordering(analytic, numeric, failing, tol) if len(failing) > 1 else None
+    if order:
+        stated = ", ".join(f"d{nm}" for nm in names)
+        for i, j in order.items():
+            results[i] = _result(False, results[i].max_rel_error, (), None, None, "order", names[i],
+                                 results[i].tol, f"d{names[i]} holds the right value of d{names[j]}: the "
+                                 f"gradients are returned in the wrong order (expected {stated}). "
+                                 + _HINTS["order"])
+    return results
+
+
+def _reordering(analytic, numeric, failing, tol):
+    """{i: j} mapping each failing index to another failing index whose true gradient analytic[i]
+    equals, as a permutation of ``failing`` with no fixed point; None when there is none."""
+    fits = {i: [j for j in failing if j != i
+                and compare_gradients(analytic[i], numeric[j], tol=tol).passed] for i in failing}
+
+    def assign(k, used):
+        if k == len(failing):
+            return {}
+        i = failing[k]
+        for j in fits[i]:
+            if j not in used:
+                rest = assign(k + 1, used | {j})
+                if rest is not None:
+                    return {i: j, **rest}
+        return None
+    return assign(0, frozenset()) if all(fits.values()) else None
+
+
 def check_gradient(f, x, analytic, *, dout=None, h=H, tol=None, name="x", kink_scale=None):
     """Compare a proposed gradient of ``f`` at ``x`` with central differences.
 
@@ -220,11 +273,14 @@ def check_gradient(f, x, analytic, *, dout=None, h=H, tol=None, name="x", kink_s
     analytic : the proposed gradient, expected shape S.
     dout     : upstream gradient shaped like f(x); the check then targets
                d sum(f(x) * dout) / dx, and can recognise a dropped upstream gradient.
-    kink_scale : optional step (> h). If the left and right derivatives at the
-               worst index, over this step, disagree, ``f`` is not smooth there (relu
-               at 0, a tie in max, the hinge at its margin): the result is marked
-               ``kink`` and the message says the comparison is not trusted.
+    kink_scale : step of the kink probe (default KINK_STEPS * h; 0 turns it off). When the
+               comparison fails, the left and right derivatives at the worst index over this
+               step are compared: if they disagree, ``f`` is not smooth there (relu at 0, a tie
+               in max, the hinge at its margin), the result is marked ``kink`` and the message
+               says the comparison is not trusted. Any step of at least h crosses a kink that
+               lies within h of x, the only kinks a central difference can be misled by.
     """
+    kink_scale = KINK_STEPS * h if kink_scale is None else kink_scale
     x = _as_float_array(x)
     if dout is None:
         numeric = numerical_gradient(f, x, h)
@@ -235,7 +291,7 @@ def check_gradient(f, x, analytic, *, dout=None, h=H, tol=None, name="x", kink_s
     result = compare_gradients(analytic, numeric, numeric_ones=ones, tol=tol, name=name)
     if not result.passed and result.diagnosis != "shape" and kink_scale and result.worst_index != ():
         scalar = f if dout is None else (lambda z: np.sum(np.asarray(f(z), dtype=np.float64) * dout))
-        if _is_kink(scalar, x, result.worst_index, kink_scale):
+        if _is_kink(scalar, x, result.worst_index, kink_scale, float(np.max(np.abs(numeric), initial=0.0))):
             result.kink = True
             result.message = (f"The input sits on a kink of the function (left and right derivatives of "
                               f"{name} differ at index {result.worst_index}), so this comparison is not "
@@ -243,8 +299,10 @@ def check_gradient(f, x, analytic, *, dout=None, h=H, tol=None, name="x", kink_s
     return result
 
 
-def _is_kink(f, x, i, s):
-    """True when the one-sided derivatives of scalar ``f`` at x[i] (step s) disagree by over 1%."""
+def _is_kink(f, x, i, s, scale=0.0):
+    """True when the one-sided derivatives of scalar ``f`` at x[i] (step s) disagree by over
+    KINK_TOL, relative to their size or to ``scale`` (the gradient's largest entry), whichever is
+    larger: on a smooth function they differ by about f'' * s, which stays far below that."""
     old = x[i]
     try:
         f0 = float(f(x))
@@ -254,7 +312,7 @@ def _is_kink(f, x, i, s):
         left = (f0 - float(f(x))) / s
     finally:
         x[i] = old
-    return rel_error(right, left) > KINK_TOL
+    return abs(right - left) > KINK_TOL * max(FLOOR, abs(right) + abs(left), scale)
 
 
 def _result(passed, err, idx, a, n, diagnosis, name, tol, message, factor=None):

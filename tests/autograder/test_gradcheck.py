@@ -155,6 +155,68 @@ def test_kink_is_reported_not_charged_silently():
     assert res.kink and "kink" in res.message
 
 
+@pytest.mark.parametrize("offset", [0.0, 0.3, -0.3, 0.9, -0.9, -1.0])
+def test_kink_within_h_is_named_with_default_arguments(offset):
+    """With default arguments, is a correct relu gradient evaluated within h of the kink (at 0,
+    or offset * h from it) either accepted or flagged as a crossed kink, never a plain mistake?"""
+    x = np.array([offset * gc.H, 1.5, -0.7])
+    relu = lambda z: np.maximum(z, 0)
+    dout = np.array([0.8, -1.3, 2.0])
+    right = dout * (x > 0)
+    res = gc.check_gradient(relu, x, right, dout=dout)
+    assert res.passed or (res.kink and "kink" in res.message), res.message
+
+
+def test_kink_probe_does_not_blame_smooth_functions():
+    """Is a wrong gradient of a smooth function, with its worst entry where the true derivative is
+    near zero (a minimum), reported as a mistake and not excused as a kink?"""
+    x = np.array([0.0, 1.0, 2.0])
+    f = lambda z: np.sum(z ** 2)                  # derivative 0 at z = 0
+    res = gc.check_gradient(f, x, np.array([1.0, 2.0, 4.0]))
+    assert not res.passed and not res.kink and "kink" not in res.message
+
+
+def test_kink_probe_can_be_turned_off():
+    """With kink_scale=0, is the failure at the kink reported without the kink remark?"""
+    res = gc.check_gradient(lambda z: np.maximum(z, 0), np.array([0.0]), np.array([1.0]),
+                            dout=np.array([1.0]), kink_scale=0)
+    assert not res.passed and not res.kink
+
+
+def test_gradients_returned_in_another_order_are_named():
+    """When (da, db, dx, dy, dc) comes back instead of (da, db, dc, dx, dy), is each misplaced one
+    diagnosed 'order' naming the variable whose value it holds, the right ones passing?"""
+    names = ["a", "b", "c", "x", "y"]
+    numeric = [rng.normal(size=(3,)) for _ in names]
+    returned = [numeric[0], numeric[1], numeric[3], numeric[4], numeric[2]]
+    res = gc.compare_gradient_sets(returned, numeric, names=names)
+    assert [r.passed for r in res] == [True, True, False, False, False]
+    assert [r.diagnosis for r in res[2:]] == ["order"] * 3
+    assert "dc holds the right value of dx" in res[2].message
+    assert "dy holds the right value of dc" in res[4].message
+
+
+def test_swapped_gradients_of_different_shapes_are_an_order_mistake():
+    """Are dx and dW swapped (different shapes) called an order mistake rather than two shape errors?"""
+    dx, dw = rng.normal(size=(2, 3)), rng.normal(size=(3, 4))
+    res = gc.compare_gradient_sets([dw, dx], [dx, dw], names=["x", "W"])
+    assert [r.diagnosis for r in res] == ["order", "order"]
+
+
+def test_wrong_gradients_are_not_called_an_order_mistake():
+    """Is a pair that is wrong in another way (one swapped, one wrong; or swapped and negated)
+    diagnosed as before, not 'order'?"""
+    a, b, c = (rng.normal(size=(4,)) for _ in range(3))
+    res = gc.compare_gradient_sets([b, c], [a, b], names=["a", "b"])
+    assert "order" not in {r.diagnosis for r in res}
+    res = gc.compare_gradient_sets([-b, -a], [a, b], names=["a", "b"])
+    assert "order" not in {r.diagnosis for r in res}
+    same = gc.compare_gradient_sets([a, b], [a, b], names=["a", "b"])
+    assert all(r.passed for r in same)
+    with pytest.raises(ValueError):
+        gc.compare_gradient_sets([a], [a, b], names=["a", "b"])
+
+
 def test_tolerances_are_stated_for_float64():
     """Are the tolerances ordered sensibly (tight check looser than round-off, looser than errors)?"""
     assert 1e-10 < gc.TOLERANCE <= gc.LOOSE_TOLERANCE < 1e-2
