@@ -1,8 +1,11 @@
 """Command line of the course's autograder.
 
-    python -m autograder check NOTEBOOK
+    python -m autograder check NOTEBOOK [--case-timeout SECONDS] [--timeout SECONDS]
         Run a notebook in your own environment and print its visible tests: test, points,
-        message. Hidden tests are run by the grader only.
+        message, then one line per failing case. Each call into your code has its own time
+        limit (--case-timeout, default 5 s), each code cell too (--timeout, default 30 s): a case
+        that hangs or crashes is marked and the table still lists every test. Hidden tests are
+        run by the grader only.
 
     python -m autograder grade SUBMISSIONS --out OUT [--assignment SLUG] [--workers N]
                                [--timeout SECONDS] [--db URL] [--seeds secret|notebook]
@@ -31,17 +34,20 @@ def course_assignments():
 def _check(args):
     from pathlib import Path
 
-    from autograder.local import score_notebook, table
+    from autograder.local import check_notebook, render
     path = Path(args.notebook)
     if not path.is_file():
         print(f"error: {path} is not a file", file=sys.stderr)
         return 2
-    try:
-        scores = score_notebook(path, timeout=args.timeout)
-    except Exception as err:  # noqa: BLE001 - a broken notebook is reported, not a traceback
-        print(f"error: could not run {path}: {type(err).__name__}: {err}", file=sys.stderr)
+    if args.timeout <= 0 or args.case_timeout <= 0:
+        print("error: --timeout and --case-timeout must be positive", file=sys.stderr)
         return 2
-    print(table(scores))
+    try:
+        checked = check_notebook(path, case_timeout=args.case_timeout, cell_timeout=args.timeout)
+    except (ValueError, RuntimeError) as err:   # a broken notebook is reported, not a traceback
+        print(f"error: could not run {path}: {err}", file=sys.stderr)
+        return 2
+    print(render(checked))
     return 0
 
 
@@ -72,7 +78,11 @@ def parser():
     sub = ap.add_subparsers(dest="command", required=True)
     c = sub.add_parser("check", help="run a notebook here and print its visible tests")
     c.add_argument("notebook")
-    c.add_argument("--timeout", type=int, default=300, help="seconds per cell (default 300)")
+    from autograder.local import CASE_TIMEOUT, CELL_TIMEOUT
+    c.add_argument("--timeout", type=float, default=CELL_TIMEOUT,
+                   help=f"seconds per code cell (default {CELL_TIMEOUT:g})")
+    c.add_argument("--case-timeout", type=float, default=CASE_TIMEOUT,
+                   help=f"seconds per call into your code, per test case (default {CASE_TIMEOUT:g})")
     g = sub.add_parser("grade", help="grade a folder of submissions in a sandbox")
     g.add_argument("submissions", help="SUBMISSIONS/<student_id>/<slug>/<notebook>.ipynb")
     g.add_argument("--out", required=True, help="folder for grades.csv, feedback/, the gradebook")

@@ -19,10 +19,17 @@ who only have ``exercises/`` and ``autograder/`` get the same verdicts
 (``python -m autograder.checks.store`` rewrites that file; a test keeps it in sync).
 
 In a notebook a grade cell is one line, ``check_affine_backward(affine_backward)``:
-the Check instance does all four steps in the kernel, returns a ``Report`` whose
-plain-text form is the score (nbgrader reads it as partial credit) and whose HTML form
-is the feedback table, and raises ``CheckFailed`` (an AssertionError) when it earns
-nothing. Hidden grade cells call the same check with literal keyword parameters
+the Check instance does all four steps in the kernel, displays the ``Report`` (a display_data
+output: the feedback table as text/plain for plain-text front ends, as text/html for
+JupyterLab, and as JSON under ``REPORT_MIME``) and returns a ``Score``, the points earned as a
+number. The cell's result (execute_result) is therefore the bare number, and that is what
+nbgrader grades: its ``determine_grade`` skips display_data, reads the first execute_result's
+text/plain through ``get_partial_grade`` (``float(text)``, kept when 0 <= it <= points) and
+gives zero for an error output. A check that earns nothing returns 0 instead of raising, so
+nbgrader still gives the cell zero while Run All goes on to the end of the notebook and every
+later result stays visible. (A table in the execute_result's text/plain would not parse as a
+number, and nbgrader gives such a cell full marks: the table must never be the cell's result.)
+Hidden grade cells call the same check with literal keyword parameters
 (``shapes=[(1, 5)]``, ``seed=11``, ``points=2``) that ``cases`` understands.
 
 A check module ``autograder/checks/<slug>.py`` defines subclasses of ``Check`` and
@@ -214,9 +221,10 @@ class Report:
                 "results": [{"label": r.label, "weight": r.weight,
                              "findings": [vars(f) for f in r.findings]} for r in self.results]}
 
-    # nbgrader reads text/plain as partial credit; people read the HTML table.
+    # Displayed, a Report is its table (text/plain and text/html); the grade cell's *result* is a
+    # Score, whose text/plain is the bare number nbgrader reads as partial credit.
     def _repr_pretty_(self, p, cycle):
-        p.text(f"{self.earned:g}")
+        p.text(self.text())
 
     def _repr_html_(self):
         rows = "".join(
@@ -228,15 +236,49 @@ class Report:
                 f"<table><tr><th>case</th><th>output</th><th>result</th><th>message</th></tr>{rows}</table></div>")
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/plain": f"{self.earned:g}", "text/html": self._repr_html_(),
-                "application/vnd.circuits.report+json": self.to_dict()}
+        return {"text/plain": self.text(), "text/html": self._repr_html_(), REPORT_MIME: self.to_dict()}
+
+    def show(self):
+        """Display the table as a display_data output, when running in IPython (a kernel)."""
+        try:
+            from IPython import get_ipython
+            from IPython.display import display
+        except ImportError:
+            return
+        if get_ipython() is not None:
+            display(self)
 
     def __str__(self):
         return self.text()
 
 
+REPORT_MIME = "application/vnd.circuits.report+json"
+
+
+class Score(float):
+    """What a grade cell returns: the points earned, a plain number (nbgrader's partial credit),
+    with the Report attached as ``.report``."""
+    def __new__(cls, report):
+        score = super().__new__(cls, report.earned)
+        score.report = report
+        return score
+
+    def __repr__(self):
+        return f"{float(self):g}"
+
+    def _repr_pretty_(self, p, cycle):
+        p.text(repr(self))
+
+    def require(self):
+        """Raise CheckFailed when nothing was earned (for scripts); return the Score otherwise."""
+        if float(self) <= 0:
+            raise CheckFailed(self.report)
+        return self
+
+
 class CheckFailed(AssertionError):
-    """Raised by a grade cell whose check earned nothing; carries the Report."""
+    """Raised by ``Score.require()``, for a script that wants an exception when a check earned
+    nothing. Grade cells never raise it (see the module docstring: Run All must reach the end)."""
     def __init__(self, report):
         super().__init__(report.text())
         self.report = report
@@ -330,10 +372,10 @@ class Check:
         return CaseResult(case.label, case.weight, findings)
 
     def __call__(self, *student, **kwargs):
+        """A grade cell: display the Report, return the Score (never raises for student errors)."""
         report = self.evaluate(*student, **kwargs)
-        if report.earned <= 0:
-            raise CheckFailed(report)
-        return report
+        report.show()
+        return Score(report)
 
     def __repr__(self):
         return f"<check {self.name} ({self.points:g} points)>"

@@ -46,7 +46,8 @@ def test_right_answer_earns_full_marks():
     """Does a correct backward earn every point, with a score nbgrader can read?"""
     report = check.evaluate(right, oracle=ORACLE)
     assert report.passed and report.earned == 2.0
-    assert report._repr_mimebundle_()["text/plain"] == "2"
+    assert repr(check(right, oracle=ORACLE)) == "2"                   # a grade cell's result
+    assert report._repr_mimebundle_()["text/plain"] == report.text()   # the displayed table
 
 
 def test_partial_credit_per_gradient():
@@ -63,12 +64,15 @@ def test_dropped_upstream_named():
     assert report.earned == 0 and report.diagnoses == {"upstream"}
 
 
-def test_call_raises_check_failed_when_nothing_earned():
-    """Does a grade cell fail loudly (AssertionError with the feedback) when it earns nothing?"""
+def test_call_returns_zero_when_nothing_earned():
+    """Does a grade cell that earns nothing return a score of 0 carrying the feedback (so Run All
+    goes on), and does Score.require() still raise CheckFailed (an AssertionError) for scripts?"""
     def stub(dout, x, w):
         raise NotImplementedError()
+    score = check(stub, oracle=ORACLE)
+    assert score == 0 and repr(score) == "0" and "not implemented" in score.report.text()
     with pytest.raises(CheckFailed) as info:
-        check(stub, oracle=ORACLE)
+        score.require()
     assert isinstance(info.value, AssertionError)
     assert "not implemented" in str(info.value)
 
