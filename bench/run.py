@@ -3,7 +3,7 @@
     python bench/run.py                  full sizes (a few minutes on 2 cores)
     python bench/run.py --smoke          tiny sizes, seconds per benchmark (what the smoke test runs);
                                          writes into bench/_work/smoke unless --out is given
-    python bench/run.py --only training  one benchmark (repeatable)
+    python bench/run.py --only training  one benchmark (repeatable; grading|training|book|gradcheck|machine|check)
     python bench/run.py --out DIR        write RESULTS.md and results.json into DIR
 
 Contract of a benchmark module (one per benchmark, listed in BENCHMARKS below):
@@ -49,6 +49,8 @@ BENCHMARKS = [
      ("gradcheck_full_s", "gradcheck_sparse_s")),
     ("machine", "machine", "5. Distance to the machine",
      ("mlp_fraction_of_matmul_peak",)),
+    ("check", "check_latency", "6. The student's self-check",
+     ("check_latency_ch01_s",)),
 ]
 KEYS = [key for *_, keys in BENCHMARKS for key in keys]
 
