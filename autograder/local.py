@@ -7,8 +7,8 @@ tests use to prove that notebooks score as nbgrader scores them.
     table(cell_scores) -> str
 
 How ``check`` survives a hang. The notebook runs in a child process (``python -m
-autograder.local``) in one IPython shell, without a kernel, the way the batch grader's probe runs
-a submission (its shell and alarm are reused). Cells run in notebook order; at each grade cell the
+autograder.local_child``) in one IPython shell, without a kernel, the way the batch grader's probe runs
+a submission (its shell and alarm are reused; autograder/local_child.py). Cells run in notebook order; at each grade cell the
 check's cases are drawn and each call into the student's code gets its own alarm
 (``case_timeout``, 5 s by default); a case that overruns fails, and the rest of that test's cases
 are reported as not run, so one endless loop costs one time limit per test. Each code cell gets
@@ -115,14 +115,14 @@ def check_notebook(path, case_timeout=CASE_TIMEOUT, cell_timeout=CELL_TIMEOUT):
     items = read_items(path)
     tests = {k: TestResult(it.grade_id, it.points, it.kind == "hidden")
              for k, it in enumerate(items) if it.kind != "code" or it.grade_id}
-    cell_errors, done_cells, skip_cells, done_cases = {}, set(), set(), set()
+    cell_errors, skip_cells, done_cases = {}, set(), set()
     restarts = 0
     while True:
         job = {"items": [vars(it) for it in items], "case_timeout": case_timeout,
                "cell_timeout": cell_timeout, "skip_cells": sorted(skip_cells),
                "skip_cases": sorted(done_cases), "sys_path": [p for p in sys.path if p]}
-        where, why = _run_child(job, path.parent, tests, cell_errors, done_cells, done_cases,
-                                case_timeout, cell_timeout)
+        where, why = _run_child(job, path.parent, tests, cell_errors, done_cases, case_timeout,
+                                cell_timeout)
         if where is None:
             break
         restarts += 1
@@ -147,6 +147,10 @@ def check_notebook(path, case_timeout=CASE_TIMEOUT, cell_timeout=CELL_TIMEOUT):
                     test.error = "not run: the notebook's process kept dying"
             break
     errors = [(items[k].index, _first_line(items[k].source), *cell_errors[k]) for k in sorted(cell_errors)]
+    for test in tests.values():
+        for c, case in enumerate(test.cases):
+            if case is None:
+                _fail_case(test, c, "not run: the notebook's process stopped before this case", "not run")
     for k, test in tests.items():
         it = items[k]
         if it.kind == "code" and test.grade_id:       # a grade cell that is plain code
@@ -178,13 +182,13 @@ def _first_line(source):
     return next((line.strip() for line in source.splitlines() if line.strip()), "")
 
 
-def _run_child(job, cwd, tests, cell_errors, done_cells, done_cases, case_timeout, cell_timeout):
+def _run_child(job, cwd, tests, cell_errors, done_cases, case_timeout, cell_timeout):
     """One run of the child. Returns (None, "") when it finished, else ((kind, k, case), why)."""
     r, w = os.pipe()
     log = tempfile.TemporaryFile()
     env = {**os.environ, "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "autograder.local", str(w)], stdin=subprocess.PIPE,
+        proc = subprocess.Popen([sys.executable, "-m", "autograder.local_child", str(w)], stdin=subprocess.PIPE,
                                 stdout=subprocess.DEVNULL, stderr=log, pass_fds=(w,), cwd=cwd, env=env,
                                 start_new_session=True)
     finally:
@@ -208,12 +212,14 @@ def _run_child(job, cwd, tests, cell_errors, done_cells, done_cases, case_timeou
             buf += chunk
             *lines, buf = buf.split(b"\n")
             for line in lines:
-                rec = json.loads(line)
-                t, k = rec["t"], rec.get("k")
+                try:
+                    rec = json.loads(line)
+                    t, k = rec["t"], rec.get("k")
+                except (ValueError, KeyError, TypeError):   # not a record of ours: ignored
+                    continue
                 if t == "cell":
                     where, limit = ("cell", k, None), cell_timeout + GRACE
                 elif t == "cell_end":
-                    done_cells.add(k)
                     if rec.get("error"):
                         e = rec["error"]
                         cell_errors[k] = (e["type"], e["message"], e.get("line"))
@@ -319,124 +325,6 @@ def _diag(case):
     return ", ".join(sorted({f["diagnosis"].replace("_", " ") for f in case["findings"] if not f["passed"]}))
 
 
-# =========================================================================== the child
-def _child(fd):
-    """Run the job read from stdin; write JSON lines to file descriptor ``fd``."""
-    from autograder.grader import probe
-    job = json.load(sys.stdin)
-    sys.path[:0] = [p for p in job["sys_path"] if p not in sys.path]
-    out = probe.Out(fd)
-    shell = probe._shell()
-    ns = shell.user_ns
-    skip_cells = set(job["skip_cells"])
-    skip_cases = {tuple(x) for x in job["skip_cases"]}
-    oracles = {}
-    for k, it in enumerate(job["items"]):
-        if it["kind"] == "code" and k not in skip_cells:
-            out({"t": "cell", "k": k})
-            out({"t": "cell_end", "k": k, "error": _run_cell(shell, it["source"], job["cell_timeout"])})
-        elif it["kind"] == "test":
-            _run_test(k, it["call"], ns, out, skip_cases, job["case_timeout"], oracles)
-    out({"t": "done"})
-    sys.stdout.flush()
-    os._exit(0)
-
-
-def _run_cell(shell, source, timeout):
-    """None, or {"type", "message", "line"} of the cell's error."""
-    from autograder.grader import probe
-    try:
-        probe._arm(timeout)
-        result = shell.run_cell(source, store_history=False)
-        probe._disarm()
-        exc = result.error_before_exec or result.error_in_exec
-    except BaseException as err:  # noqa: BLE001 - the alarm between two statements
-        probe._disarm()
-        exc = err
-    if exc is None:
-        return None
-    if isinstance(exc, probe._Timeout):
-        return {"type": "Timeout", "message": f"the cell did not finish within {timeout:g} s", "line": None}
-    if isinstance(exc, SyntaxError):    # str() would name IPython's internal file name
-        probe._forget_errors()
-        return {"type": type(exc).__name__, "message": probe._short(exc.msg), "line": exc.lineno}
-    line = None
-    if line is None:
-        import traceback
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<ipython-input")]
-        line = frames[0].lineno if frames else None
-    probe._forget_errors()
-    return {"type": type(exc).__name__, "message": probe._short(exc), "line": line}
-
-
-def _run_test(k, call, ns, out, skip_cases, case_timeout, oracles):
-    from autograder.checks.base import Case, Check, Finding, default_oracle
-    from autograder.grader import probe
-    check = ns.get(call["check"])
-    if not isinstance(check, Check):
-        out({"t": "test", "k": k, "error": f"{call['check']} is not defined: run the notebook's first "
-             "cell (it imports the checks)"})
-        return
-    params = dict(call["params"])
-    seed = params.pop("seed", check.default_seed)
-    params.pop("points", None)
-    try:
-        cases = check.cases(seed, **params)
-    except Exception as err:  # noqa: BLE001
-        out({"t": "test", "k": k, "error": f"the check could not draw its cases ({type(err).__name__}: {err})"})
-        return
-    what = check.functions[0] if check.functions else "your code"
-    out({"t": "test", "k": k, "function": ", ".join(check.functions),
-         "cases": [(c.label, float(c.weight)) for c in cases]})
-    try:
-        objects = [probe._resolve(ns, name) for name in call["objects"]]
-    except BaseException as err:  # noqa: BLE001
-        objects, missing = None, f"{err} is not defined: run the cell that defines it (did it fail?)"
-    if check.slug not in oracles:
-        oracles[check.slug] = default_oracle(check.slug)
-    hung = False
-    for c, case in enumerate(cases):
-        if (k, c) in skip_cases:
-            continue
-        out({"t": "case", "k": k, "c": c})
-        status = ""
-        if objects is None:
-            outputs = Finding(what, False, missing, "error")
-        elif hung:
-            outputs, status = Finding(what, False, "not run: an earlier case of this test did not "
-                                      "finish", "error"), "not run"
-        else:
-            outputs, status = _call(check, case, objects, case_timeout)
-            hung = status == "timeout"
-        out({"t": "judging", "k": k, "c": c})
-        result = check.verdict(Case(case.label, case.inputs, case.weight), outputs, oracles[check.slug])
-        out({"t": "result", "k": k, "c": c, "case": {
-            "label": result.label, "weight": result.weight, "status": status,
-            "findings": [{"what": f.what, "passed": bool(f.passed), "message": str(f.message),
-                          "diagnosis": f.diagnosis} for f in result.findings]}})
-
-
-def _call(check, case, objects, timeout):
-    """(outputs or a Finding, status) of one call of the student's code under its own alarm."""
-    from autograder.checks.base import Finding, call_student
-    from autograder.grader import probe
-    what = check.functions[0] if check.functions else "your code"
-    try:
-        probe._arm(timeout)
-        outputs = call_student(check, case.inputs, objects)
-        probe._disarm()
-        return outputs, ""
-    except probe._Timeout:
-        probe._disarm()
-        return Finding(what, False, f"{what} did not finish within {timeout:g} s (an endless loop? "
-                       "the time limit is set by --case-timeout).", "error"), "timeout"
-    except BaseException as err:  # noqa: BLE001 - SystemExit, KeyboardInterrupt from student code
-        probe._disarm()
-        return Finding(what, False, f"{what} raised {type(err).__name__}: {probe._short(err)}", "error"), ""
-    finally:
-        probe._forget_errors()
-
-
 # =========================================================================== nbclient
 @dataclass
 class CellScore:
@@ -517,7 +405,3 @@ def table(cell_scores):
     runnable = sum(s.points for s in cell_scores if not s.hidden)
     lines.append(f"total (tests run here): {total:g} / {runnable:g}")
     return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    _child(int(sys.argv[1]))
