@@ -6,16 +6,19 @@ tests use to prove that notebooks score as nbgrader scores them.
     score_notebook(path, timeout=120, source=None) -> list[CellScore]   (nbclient, a real kernel)
     table(cell_scores) -> str
 
-How ``check`` survives a hang. The notebook runs in a child process (``python -m
-autograder.local_child``) in one IPython shell, without a kernel, the way the batch grader's probe runs
-a submission (its shell and alarm are reused; autograder/local_child.py). Cells run in notebook order; at each grade cell the
-check's cases are drawn and each call into the student's code gets its own alarm
-(``case_timeout``, 5 s by default); a case that overruns fails, and the rest of that test's cases
-are reported as not run, so one endless loop costs one time limit per test. Each code cell gets
-``cell_timeout`` (30 s). The child reports every cell and case as a JSON line the moment it is
-known; if it dies or stops answering (a loop the alarm cannot break, ``os._exit``), the parent
-kills it, marks the cell or case it was in, and starts it again from the notebook's top, skipping
-what already has a verdict. The table therefore always lists every test.
+How ``check`` survives a hang. The notebook runs in a child process (autograder/local_child.py)
+in one IPython shell, without a kernel, the way the batch grader's probe runs a submission (its
+shell and alarm are reused). Cells run in notebook order; at each grade cell the check's cases are
+drawn and each call into the student's code gets its own alarm (``case_timeout``, 5 s by
+default); a case that overruns fails, and the rest of that test's cases are reported as not run,
+so one endless loop costs one time limit per test. Each code cell gets ``cell_timeout`` (30 s).
+The child reports every cell and case as a JSON line the moment it is known; if it dies or stops
+answering (a loop the alarm cannot break, ``os._exit``), the parent kills it, marks the cell or
+case it was in, and starts it again from the notebook's top, skipping what already has a
+verdict. The table therefore always lists every test.
+
+Speed: no kernel, no nbformat or nbgrader import on this path (the notebook is read as plain
+JSON), one Python process started per run (bench/check_latency.py measures it).
 
 It trusts the notebook (it judges in the child, with the check objects the notebook imported):
 submissions go through the batch grader (autograder.grader).
@@ -26,6 +29,7 @@ import json
 import os
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -184,31 +188,41 @@ def _first_line(source):
 
 def _run_child(job, cwd, tests, cell_errors, done_cases, case_timeout, cell_timeout):
     """One run of the child. Returns (None, "") when it finished, else ((kind, k, case), why)."""
+    with tempfile.TemporaryFile() as log:
+        return _watch(job, cwd, tests, cell_errors, done_cases, case_timeout, cell_timeout, log)
+
+
+def _watch(job, cwd, tests, cell_errors, done_cases, case_timeout, cell_timeout, log):
     r, w = os.pipe()
-    log = tempfile.TemporaryFile()
-    env = {**os.environ, "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
+    env = {**os.environ, "MPLBACKEND": "Agg",
+           "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "autograder.local_child", str(w)], stdin=subprocess.PIPE,
-                                stdout=subprocess.DEVNULL, stderr=log, pass_fds=(w,), cwd=cwd, env=env,
-                                start_new_session=True)
+        proc = subprocess.Popen([sys.executable, "-m", "autograder.local_child", str(w)],
+                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log,
+                                pass_fds=(w,), cwd=cwd, env=env, start_new_session=True)
     finally:
         os.close(w)
-    proc.stdin.write(json.dumps(job).encode())
-    proc.stdin.close()
+    try:
+        proc.stdin.write(json.dumps(job).encode())
+        proc.stdin.close()
+    except BrokenPipeError:         # the child died at once: its log says why
+        pass
     where, limit, buf = None, 60.0, b""     # 60 s to start: imports on a busy machine
     with os.fdopen(r, "rb", buffering=0) as pipe:
         while True:
             ready, _, _ = select.select([pipe], [], [], limit)
             if not ready:
                 _kill(proc)
-                return where or ("start", None, None), _how(where, case_timeout, cell_timeout) + _tail(log)
+                why = _how(where, case_timeout, cell_timeout) + _tail(log)
+                return where or ("start", None, None), why
             chunk = pipe.read(1 << 16)
             if not chunk:
                 proc.wait()
                 if where and where[0] == "done":
                     return None, ""
                 tail = _tail(log)
-                return where or ("start", None, None), f"stopped the notebook's process ({_exit_text(proc.returncode)}){tail}"
+                why = f"stopped the notebook's process ({_exit_text(proc.returncode)}){tail}"
+                return where or ("start", None, None), why
             buf += chunk
             *lines, buf = buf.split(b"\n")
             for line in lines:
@@ -255,14 +269,13 @@ def _how(where, case_timeout, cell_timeout):
 
 def _kill(proc):
     try:
-        os.killpg(proc.pid, 9)
+        os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
     proc.wait()
 
 
 def _exit_text(rc):
-    import signal
     if rc is not None and rc < 0:
         try:
             return f"killed by {signal.Signals(-rc).name}"

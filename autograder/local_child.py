@@ -81,7 +81,8 @@ def _run_test(k, call, ns, out, skip_cases, case_timeout, oracles):
     try:
         cases = check.cases(seed, **params)
     except Exception as err:  # noqa: BLE001
-        out({"t": "test", "k": k, "error": f"the check could not draw its cases ({type(err).__name__}: {err})"})
+        out({"t": "test", "k": k,
+             "error": f"the check could not draw its cases ({type(err).__name__}: {err})"})
         return
     what = check.functions[0] if check.functions else "your code"
     out({"t": "test", "k": k, "function": ", ".join(check.functions),
