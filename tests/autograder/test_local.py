@@ -124,6 +124,19 @@ def test_a_syntax_error_is_reported_with_its_cell_and_line(tmp_path):
     assert tests["test_neuron"].earned == tests["test_neuron"].points
 
 
+def test_an_error_in_a_cell_names_its_line_and_later_cells_still_run(tmp_path):
+    """Does a cell that raises name the error's type and the line, and does the notebook go on to
+    score every test (the failing cell defines nothing graded)?"""
+    nb = json.loads(CH01.read_text())
+    nb["cells"].insert(2, {"cell_type": "code", "execution_count": None, "id": "scratch", "metadata": {},
+                           "outputs": [], "source": "a = 1\nb = a / 0\n"})
+    path = tmp_path / "ch01_circuits.ipynb"
+    path.write_text(json.dumps(nb))
+    checked = check_notebook(path)
+    assert [(e[0], e[2], e[4]) for e in checked.cell_errors] == [(2, "ZeroDivisionError", 2)]
+    assert all(t.earned == t.points for t in checked.tests)
+
+
 def test_one_wrapped_line_per_failing_case():
     """In a narrow terminal, does every failing case start one entry ('  - [label]'), wrapped within
     the width with a deeper indent, and no passing case appear?"""
