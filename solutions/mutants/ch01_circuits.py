@@ -5,7 +5,7 @@ student makes: assigning instead of adding, forgetting the pull from above, not 
 """
 import math
 
-from autograder.checks.base import Mutant
+from solutions.mutants import Mutant
 from solutions.ch01_circuits import AddGate, MaxGate, MultiplyGate, Neuron, SigmoidGate, Unit
 
 

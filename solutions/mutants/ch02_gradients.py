@@ -1,7 +1,7 @@
 """Realistic wrong answers to the chapter 2 exercises; each must lose points (tests/test_mutants.py)."""
 import numpy as np
 
-from autograder.checks.base import Mutant
+from solutions.mutants import Mutant
 
 
 # --------------------------------------------------------------------------- numerical_gradient

@@ -6,7 +6,7 @@ so that it is the chapter's whole catalogue.
 """
 import numpy as np
 
-from autograder.checks.base import Mutant
+from solutions.mutants import Mutant
 from solutions import ch03_backprop as ref
 from solutions.mutants.ch03_backprop_graph import MUTANTS as GRAPH_MUTANTS
 

@@ -7,7 +7,7 @@ from collections import deque
 
 import numpy as np
 
-from autograder.checks.base import Mutant
+from solutions.mutants import Mutant
 from solutions import ch03_backprop_graph as ref
 
 

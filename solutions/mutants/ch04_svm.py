@@ -1,7 +1,7 @@
 """Realistic wrong answers for the chapter 4 exercises; each must lose points (tests/test_mutants.py)."""
 import numpy as np
 
-from autograder.checks.base import Mutant
+from solutions.mutants import Mutant
 from solutions import ch04_svm as ref
 
 

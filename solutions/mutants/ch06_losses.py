@@ -5,7 +5,7 @@ of the two functions is wrong; the other one is the reference.
 """
 import numpy as np
 
-from autograder.checks.base import Mutant
+from solutions.mutants import Mutant
 from solutions import ch06_losses as ref
 
 

@@ -4,7 +4,7 @@ Each mutant follows the chapter's interface ``next_w, config = rule(w, dw, confi
 """
 import numpy as np
 
-from autograder.checks.base import Mutant
+from solutions.mutants import Mutant
 
 
 def _get(config, name, w):
