@@ -74,7 +74,8 @@ class SvmUpdate(Check):
         for kind in kinds:
             def draw():
                 w, point = rng.normal(size=3), rng.normal(scale=1.5, size=2)
-                return w, point, float(rng.choice([-1.0, 1.0])) if kind == "margin" else (-1.0 if kind == "down" else 1.0)
+                label = float(rng.choice([-1.0, 1.0])) if kind == "margin" else (-1.0 if kind == "down" else 1.0)
+                return w, point, label
 
             def fits(v):       # a pulled point (or not, for "none") away from the margin
                 m = v[2] * float(_scores(v[0], v[1][None])[0])

@@ -313,7 +313,8 @@ class DropoutCheck(Check):
         return [out] + grad_findings(outputs, expected, ["dx"])
 
 
-check_softmax_cross_entropy = SoftmaxCrossEntropyCheck("softmax_cross_entropy_forward", "softmax_cross_entropy_backward", default_seed=601)
+check_softmax_cross_entropy = SoftmaxCrossEntropyCheck(
+    "softmax_cross_entropy_forward", "softmax_cross_entropy_backward", default_seed=601)
 check_multiclass_svm = MulticlassSvmCheck("multiclass_svm_forward", "multiclass_svm_backward", default_seed=602)
 check_squared_hinge = SquaredHingeCheck("squared_hinge_forward", "squared_hinge_backward", default_seed=603)
 check_mse = MseCheck("mse_forward", "mse_backward", points=1, default_seed=604)

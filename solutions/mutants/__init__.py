@@ -1,17 +1,19 @@
-"""Catalogues of realistic wrong answers, one module per chapter, each written in one form:
+"""Catalogues of realistic wrong answers, one module per chapter (``MUTANTS``), written in one form:
+``wrong(target, name, diagnosis=None, **params)`` registers the object it is applied to as a mutant
+that replaces the graded object ``target`` (the check's other objects are the reference's):
 
-    wrong = Catalogue("ch05_neural_nets")
+    wrong = MUTANTS = Catalogue(__name__)
 
-    @wrong("affine_forward", "missing bias", "value")         # graded object it replaces, name,
-    def affine_no_bias(x, W, b):                               # the diagnosis feedback must name
+    @wrong("affine_forward", "missing bias", "value")      # replaces, what it is, what feedback names
+    def affine_no_bias(x, W, b):
         return x @ W, (x, W, b)
 
-    wrong.add("affine_backward", "every gradient negated", negated(ref.affine_backward), "sign")
+    wrong("affine_backward", "every gradient negated", "sign")(negated(ref.affine_backward))
 
-A mutant replaces one graded object (or several: ``wrong.add({"f_forward": f, "f_backward": b}, ...)``);
-the check's other objects are the reference's. The operators below make the mistakes that only
-transform a reference's output. A decorated function must stand alone (the grading benchmark pastes
-it into a notebook as an answer), so it uses only numpy and the notebook's own names.
+A tuple of targets replaces several objects at once (with a tuple of objects); ``params`` are the
+check's parameters the mutant is graded with. The operators below make the mistakes that only
+transform a reference's output. A function written out with ``def`` must stand alone (the grading
+benchmark pastes it into a notebook as an answer): it uses only numpy and the notebook's own names.
 
     python -m solutions.mutants     prints, per graded function, how many mutants lose points
 
@@ -45,23 +47,20 @@ class Mutant:
 
 
 class Catalogue(list):
-    """The mutants of one chapter. ``catalogue(target, name, diagnosis, **params)`` decorates a wrong
-    object; ``catalogue.add(target, name, obj, diagnosis, **params)`` adds one made by an operator."""
+    """The mutants of the chapter whose catalogue module is ``module`` (solutions.mutants.<slug>)."""
 
-    def __init__(self, slug):
+    def __init__(self, module):
         super().__init__()
-        self.owner = {f: c.name for c in checks_of(load(slug)).values() for f in c.functions}
+        checks = checks_of(load(module.rsplit(".", 1)[-1])).values()
+        self.owner = {f: c.name for c in checks for f in c.functions}
 
     def __call__(self, target, name, diagnosis=None, **params):
-        def add(obj):
-            self.add(target, name, obj, diagnosis, **params)
+        def register(obj):
+            first = target if isinstance(target, str) else target[0]
+            student = obj if isinstance(target, str) else dict(zip(target, obj))
+            self.append(Mutant(self.owner[first], name, student, diagnosis, params, first))
             return obj
-        return add
-
-    def add(self, target, name, student, diagnosis=None, **params):
-        first = target if isinstance(target, str) else next(iter(target))
-        student = student if isinstance(target, str) else dict(zip(target, student))
-        self.append(Mutant(self.owner[first], name, student, diagnosis, params, first))
+        return register
 
 
 # --------------------------------------------------------------------------- operators
@@ -78,8 +77,10 @@ def negated(fn):
     return lambda *args: _map(fn(*args), lambda g: -g)
 
 
-def scaled(fn, factor):
-    """fn with every returned gradient multiplied by ``factor``."""
+def scaled(fn, factor, only=None):
+    """fn with every returned gradient (or only its ``only``-th output) multiplied by ``factor``."""
+    if only is not None:
+        return with_output(fn, only, lambda value, *args: factor * value)
     return lambda *args: _map(fn(*args), lambda g: factor * g)
 
 
@@ -133,8 +134,7 @@ def run_mutant(slug, mutant):
     """Grade one mutant with the reference oracle; return its Outcome."""
     check = checks_of(load(slug))[mutant.check]
     ref = importlib.import_module(f"solutions.{slug}")
-    objects = mutant.student if isinstance(mutant.student, tuple) else mutant.objects(check, ref)
-    report = check.evaluate(*objects, oracle=LiveOracle(ref), **mutant.params)
+    report = check.evaluate(*mutant.objects(check, ref), oracle=LiveOracle(ref), **mutant.params)
     return Outcome(slug, mutant.check, mutant.name, report.earned, report.points,
                    mutant.diagnosis, report.diagnoses)
 
