@@ -71,3 +71,12 @@ def digits_split(test_size=360, seed=0, standardize=True):
     Returns fresh arrays X_train (N, 64), y_train (N,), X_test (T, 64), y_test (T,), N + T = 1797.
     """
     return tuple(a.copy() for a in _split(int(test_size), int(seed), bool(standardize)))
+
+
+# The six points of chapter 4 (labels +1 / -1) with the start of training, and the worked
+# example of its cost (total 1.815); solutions/ch04_svm.py and the chapter's checks read them here.
+SVM_POINTS = {"X": ((1.2, 0.7), (-0.3, -0.5), (3.0, 0.1), (-0.1, -1.0), (-1.0, 1.1), (2.1, -3.0)),
+              "y": (1.0, -1.0, 1.0, -1.0, -1.0, 1.0),
+              "w0": (1.0, -2.0, -1.0)}
+SVM_COST_EXAMPLE = {"w": (0.1, 0.2, 0.3), "X": ((1.2, 0.7), (-0.3, 0.5), (3.0, 2.5)), "y": (1.0, -1.0, 1.0),
+                    "alpha": 0.1}

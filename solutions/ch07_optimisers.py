@@ -125,5 +125,3 @@ def inverse_time_decay(lr0, t, tau=10):
     """1/t decay: lr0 * tau / max(t, tau): constant for the first tau steps, then falling as 1/t."""
     return lr0 * tau / np.maximum(np.asarray(t, dtype=np.float64), tau)
 
-
-SCHEDULES = {"step": step_decay, "exponential": exponential_decay, "1/t": inverse_time_decay}

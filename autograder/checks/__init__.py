@@ -1,4 +1,6 @@
-"""Per-chapter checks. One module per chapter slug; base.py states the contract."""
+"""Per-chapter checks; base.py states the contract. A chapter's module ``<slug>.py`` exposes one
+``check_<function>`` per graded object; it may define some in a part module ``<slug>_<part>.py``
+(setting ``SLUG``) and import them (chapter 3 does). README.md, "Adding a chapter", has the rest."""
 from pathlib import Path
 
 import yaml
@@ -12,6 +14,6 @@ def _slugs_from_toc():
     return tuple(entry["file"] for entry in toc["chapters"])
 
 
-# Only the instructor's tools enumerate chapters (store, mutants, tests), and they have book/.
-# A class handed exercises/ and autograder/ loads a chapter's checks by its slug instead.
+# Only the instructor's tools enumerate chapters (store, mutants, tests); a class handed exercises/
+# and autograder/ loads a chapter's checks by its slug instead.
 SLUGS = _slugs_from_toc() if _TOC.exists() else ()

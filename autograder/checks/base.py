@@ -5,7 +5,8 @@ chooses itself. It is split in four steps so that the batch grader can run only
 the second one inside its sandbox and decide everything else in its own process:
 
     cases(seed, **params)           trusted    -> list[Case]     inputs drawn from the seed
-    run(inputs, *student)           UNTRUSTED  -> dict            calls the student's code
+    run(inputs, *student)           UNTRUSTED  -> dict            calls the student's code (here:
+                                                                  the subclass's prepare and call)
     expected(inputs, ref)           trusted    -> dict            what a right answer gives; ref is
                                                                   the reference module solutions.<slug>
     judge(inputs, outputs, expected) trusted   -> list[Finding]   compares; pure, no student code
@@ -32,15 +33,16 @@ number, and nbgrader gives such a cell full marks: the table must never be the c
 Hidden grade cells call the same check with literal keyword parameters
 (``shapes=[(1, 5)]``, ``seed=11``, ``points=2``) that ``cases`` understands.
 
-A check module ``autograder/checks/<slug>.py`` defines subclasses of ``Check`` and
-exposes one instance per graded object, named ``check_<function>``. The names in
-``functions`` are the names of the graded objects in the notebook *and* in the
-reference module, which must agree in signature.
+A check module exposes one Check instance per graded object, declared with what differs
+from its family (``BackwardCheck``, ``ForwardCheck`` below, or a chapter's own):
+``check_relu_backward = BackwardCheck("relu_backward", wrt=("x",), points=1)``. The names in
+``functions`` are the names of the graded objects in the notebook *and* in the reference
+module, which must agree in signature. A check's ``name`` is ``check_`` + its first function
+(snake case, without ``_forward``) and its ``slug`` the chapter of the module declaring it.
 
-Mutant catalogues (``solutions/mutants/<slug>.py``) list realistic wrong answers:
-``MUTANTS = [Mutant("check_affine_backward", "dropped upstream gradient", fn, "upstream"), ...]``;
-``python -m solutions.mutants`` prints how many are killed, and tests/test_mutants.py
-proves each one loses points and, where a diagnosis is named, that feedback names it.
+Student code is called only inside ``run``: it snapshots what ``prepare`` hands the student, calls
+the subclass's ``call``, and records in ``outputs["unchanged"]`` whether the student left those
+inputs as they were (NaN-aware); a family decides what a changed input costs.
 """
 from __future__ import annotations
 
@@ -50,6 +52,8 @@ import html
 import importlib
 import json
 import math
+import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -323,18 +327,50 @@ def default_oracle(slug):
 
 # --------------------------------------------------------------------------- the check
 class Check:
-    """Base class; see the module docstring for the four steps a subclass defines."""
-    name: str = ""            # "check_affine_backward"
-    slug: str = ""            # "ch05_neural_nets"
+    """Base class; see the module docstring for the four steps a subclass defines.
+
+    An instance may be declared with what differs: ``Family("fn_name", points=2, hints={...})``."""
     functions: tuple = ()     # ("affine_backward",): graded objects, in call order
     points: float = 1.0
     default_seed: int = 0
     hints: dict = {}          # diagnosis -> a hint specific to this function (never the answer)
 
+    def __init__(self, *functions, **declared):
+        if functions:
+            self.functions = functions
+        self.module = sys._getframe(1).f_globals.get("__name__", "")   # where the instance is declared
+        for key, value in declared.items():
+            setattr(self, key, value)
+
+    @property
+    def name(self):
+        """``check_`` + the first graded object in snake case (a forward graded with its backward:
+        without ``_forward``)."""
+        stem = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", self.functions[0]).lower()
+        return "check_" + (stem.removesuffix("_forward") if len(self.functions) > 1 else stem)
+
+    @property
+    def slug(self):
+        """The chapter: the declaring module's SLUG if it sets one, else the module's name."""
+        return getattr(sys.modules.get(self.module), "SLUG", self.module.rsplit(".", 1)[-1])
+
     def cases(self, seed, **params):
         raise NotImplementedError
 
     def run(self, inputs, *student):
+        """UNTRUSTED: the one place student code is called. ``call`` does the calling on what
+        ``prepare`` builds; ``outputs["unchanged"]`` says whether that was left as it was."""
+        args = self.prepare(inputs)
+        before = copy.deepcopy(args)
+        outputs = self.call(args, *student)
+        outputs["unchanged"] = same(before, args)
+        return outputs
+
+    def prepare(self, inputs):
+        """What the student's code is handed (default: the case's inputs)."""
+        return inputs
+
+    def call(self, inputs, *student):
         raise NotImplementedError
 
     def expected(self, inputs, ref):
@@ -342,6 +378,11 @@ class Check:
 
     def judge(self, inputs, outputs, expected):
         raise NotImplementedError
+
+    def modified(self, what="inputs", fn=None):
+        """The Finding for a student who changed an array it was handed."""
+        return Finding(what, False, f"{fn or ' or '.join(self.functions)} changed an array it was given; "
+                       "leave your inputs as they were (compute into a new array).", "value")
 
     # -- driving the four steps in one process (notebook, tests, mutants) --
     def evaluate(self, *student, seed=None, points=None, oracle=None, **params):
@@ -379,6 +420,18 @@ class Check:
 
     def __repr__(self):
         return f"<check {self.name} ({self.points:g} points)>"
+
+
+def same(a, b):
+    """True when ``b`` equals ``a``: arrays (NaN equal to NaN), lists, tuples, dicts, numbers."""
+    if isinstance(a, np.ndarray):
+        return (isinstance(b, np.ndarray) and a.shape == b.shape and a.dtype == b.dtype
+                and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    return a is b or a == b or (a != a and b != b)
 
 
 def call_student(check, inputs, student):
@@ -464,6 +517,12 @@ def scalar_finding(what, got, want, tol=1e-9):
                    diagnosis)
 
 
+def param_grads(loss, params):
+    """{"d<name>": numerical gradient of the scalar ``loss(params)`` with respect to params[name]}."""
+    return {"d" + n: gradcheck.numerical_gradient(lambda z, n=n: loss({**params, n: z}),
+                                                  np.array(params[n], dtype=np.float64)) for n in params}
+
+
 def numeric_grads(forward, inputs, wrt, dout):
     """Trusted numerical gradients of sum(forward(**inputs) * dout) for each name in ``wrt``.
 
@@ -484,19 +543,95 @@ def numeric_grads(forward, inputs, wrt, dout):
     return out
 
 
-@dataclass
-class Mutant:
-    """A realistic wrong answer for one check. ``student`` is the object (or tuple of objects)
-    passed to the check; ``diagnosis`` is what the feedback must name (None: any)."""
-    check: str
-    name: str
-    student: object
-    diagnosis: str | None = None
-    params: dict = field(default_factory=dict)
-
-    @property
-    def objects(self):
-        return self.student if isinstance(self.student, tuple) else (self.student,)
+# --------------------------------------------------------------------------- drawing inputs
+def signed(rng, size, lo=0.5, hi=2.0, magnitude_first=False):
+    """Random numbers with magnitudes in [lo, hi] and random signs (size None: one float), away
+    from zero so that round-off in central differences never decides a comparison.
+    ``magnitude_first`` draws the magnitudes before the signs (the order some chapters' seeds use)."""
+    if magnitude_first:
+        return rng.uniform(lo, hi, size=size) * rng.choice([-1.0, 1.0], size=size)
+    return rng.choice([-1.0, 1.0], size=size) * rng.uniform(lo, hi, size=size)
 
 
-FRAMEWORK_READY = True
+def sigmoid(x):
+    """1 / (1 + exp(-x)) elementwise, written so that no exp overflows."""
+    return np.exp(-np.logaddexp(0.0, -x))
+
+
+def redraw(draw, accept):
+    """``draw()`` again until ``accept`` takes the value: inputs away from kinks and poles."""
+    while True:
+        value = draw()
+        if accept(value):
+            return value
+
+
+# --------------------------------------------------------------------------- families
+class DrawnCheck(Check):
+    """Cases drawn one per entry of ``shapes``: ``draw(rng, shape, **options) -> (label, inputs)``
+    (a plain function, declared with the instance)."""
+    shapes = ((3, 4),)
+
+    def cases(self, seed, shapes=None, **options):
+        rng = np.random.default_rng(seed)
+        return [Case(*self.draw(rng, tuple(s), **options)) for s in (self.shapes if shapes is None else shapes)]
+
+
+class ForwardCheck(DrawnCheck):
+    """Grades ``<op>_forward(*args) -> (out, cache)`` by ``out`` against the reference's ``out``.
+    A forward that changes an array it is given fails the case."""
+    args = ("x",)
+
+    def call(self, inputs, forward):
+        with np.errstate(all="ignore"):
+            out, _ = forward(*[inputs[n] for n in self.args])
+        return {"out": np.asarray(out, dtype=np.float64)}
+
+    def expected(self, inputs, ref):
+        return {"out": getattr(ref, self.functions[0])(*[inputs[n] for n in self.args])[0]}
+
+    def judge(self, inputs, outputs, expected):
+        if not outputs["unchanged"]:
+            return [self.modified("out")]
+        return [value_finding("out", outputs["out"], expected["out"])]
+
+
+class BackwardCheck(DrawnCheck):
+    """Grades ``<op>_backward(dout, cache) -> (d<wrt[0]>, ...)``: one gradient per input of the
+    forward pass, each against central differences of the reference ``<op>_forward`` (first
+    output) with the case's random upstream gradient ``inputs["dout"]``.
+
+    wrt        the forward's inputs, in order (names in the case's inputs)
+    cache      plain function inputs -> the cache handed to backward; None: the cache of the
+               forward graded with the backward (``functions[1]``), called on the inputs
+    tuple_only a bare array is refused (else one gradient may be returned bare)
+    A backward that changes an array it is given fails the case."""
+    wrt = ("x",)
+    cache = None
+    tuple_only = False
+
+    def call(self, inputs, backward, *forward):
+        cache = self.cache(inputs) if self.cache else forward[0](*[inputs[n] for n in self.wrt])[1]
+        grads = backward(inputs["dout"], cache)
+        bare = not isinstance(grads, (tuple, list))
+        return {"grads": [np.asarray(g, dtype=np.float64) for g in ([grads] if bare else grads)], "bare": bare}
+
+    def expected(self, inputs, ref):
+        forward = getattr(ref, self.functions[0].replace("_backward", "_forward"))
+        return numeric_grads(lambda **kw: forward(**kw)[0], {n: inputs[n] for n in self.wrt},
+                             list(self.wrt), inputs["dout"])
+
+    def judge(self, inputs, outputs, expected):
+        fn, names = self.functions[0], ["d" + n for n in self.wrt]
+        if not outputs["unchanged"]:
+            return [self.modified(names[0], fn)]
+        grads, want = outputs["grads"], len(names)
+        if outputs["bare"] and self.tuple_only:
+            return [Finding("grads", False, f"{fn} returned a bare array; it must return a tuple with "
+                            f"one gradient per input of the forward pass, "
+                            f"({', '.join(names)}{',' if want == 1 else ''}).", "shape")]
+        if len(grads) != want:
+            return [Finding("grads", False, f"{fn} returned {len(grads)} gradients; the forward pass "
+                            f"has {want} inputs ({', '.join(self.wrt)}), so it must return {want}, "
+                            "in that order.", "shape")]
+        return grad_findings(dict(zip(names, grads)), expected, names)

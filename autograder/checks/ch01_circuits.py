@@ -15,9 +15,7 @@ already on them, so overwriting (``=``) instead of accumulating (``+=``) is caug
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, value_finding
-
-SLUG = "ch01_circuits"
+from autograder.checks.base import Case, Check, Finding, signed, value_finding
 
 
 class Wire:
@@ -68,28 +66,30 @@ def accumulated_findings(final, start, expected, names, uses=1):
 # --------------------------------------------------------------------------- gates
 class GateCheck(Check):
     """Grades a gate class on K trials: fresh gate, wires with given values and starting grads,
-    a random pull ``dout`` on the output, then backward."""
-    slug = SLUG
+    a random pull ``dout`` on the output, then backward. Declared with the gate's ``arity``, and
+    optionally ``draw(rng, K)`` (K, arity) values away from any kink and ``draw_special(rng, K)``
+    with its ``special_label`` (the hidden case)."""
     points = 2
     arity = 2
     default_seed = 101
     wire_names = ("u0", "u1")
+    out_name = "out.value"
+    draw_special = None
 
     def draw(self, rng, k):
-        """(K, arity) input values away from any kink."""
         return rng.normal(scale=2.0, size=(k, self.arity))
 
     def cases(self, seed, trials=5, reuse=False, special=False):
         rng = np.random.default_rng(seed)
 
         def case(label, values, start, reuse_wire=False):
-            dout = rng.choice([-1.0, 1.0], size=trials) * rng.uniform(0.5, 2.0, size=trials)
+            dout = signed(rng, trials)
             return Case(label, {"values": values, "start": start, "dout": dout, "reuse": reuse_wire})
         if reuse:
             v = rng.normal(scale=2.0, size=(trials, 1))
             return [case("one wire on both inputs (like x * x), already holding a gradient", v,
                          rng.normal(size=(trials, 1)), True)]
-        if special and hasattr(self, "draw_special"):
+        if special and self.draw_special:
             return [case(self.special_label, self.draw_special(rng, trials),
                          rng.normal(size=(trials, self.arity)))]
         return [case(f"{trials} gates on fresh wires (grad 0)", self.draw(rng, trials),
@@ -97,25 +97,29 @@ class GateCheck(Check):
                 case(f"{trials} gates on wires already holding a gradient", self.draw(rng, trials),
                      rng.normal(size=(trials, self.arity)))]
 
-    def run(self, inputs, gate_cls):
+    def call(self, inputs, gate_cls):
         outs, grads = [], []
         for k in range(len(inputs["dout"])):
             wires = [Wire(v, g) for v, g in zip(inputs["values"][k], inputs["start"][k])]
-            args = wires * self.arity if inputs["reuse"] else wires
             gate = gate_cls()
-            out = gate.forward(*args)
-            out.grad = float(inputs["dout"][k])
-            gate.backward()
+            out = gate.forward(*(wires * self.arity if inputs.get("reuse") else wires))
+            self.pull(gate, out, float(inputs["dout"][k]))
             outs.append(float(out.value))
             grads.append([float(w.grad) for w in wires])
         return {"out": np.array(outs), "grads": np.array(grads)}
+
+    @staticmethod
+    def pull(gate, out, dout):
+        """Backward from the output unit pulled with ``dout``."""
+        out.grad = dout
+        gate.backward()
 
     def expected(self, inputs, ref):
         gate_cls = getattr(ref, self.functions[0])
 
         def value(vals):
             units = [ref.Unit(t) for t in vals]
-            return gate_cls().forward(*(units * self.arity if inputs["reuse"] else units)).value
+            return gate_cls().forward(*(units * self.arity if inputs.get("reuse") else units)).value
         outs, local = [], []
         for k in range(len(inputs["dout"])):
             v = np.array(inputs["values"][k], dtype=np.float64)
@@ -125,67 +129,41 @@ class GateCheck(Check):
         return {"out": np.array(outs), "d": local * np.asarray(inputs["dout"])[:, None], "d_ones": local}
 
     def judge(self, inputs, outputs, expected):
-        names = ["u"] if inputs["reuse"] else list(self.wire_names[:self.arity])
-        return ([value_finding("out.value", outputs["out"], expected["out"])]
+        names = ["u"] if inputs.get("reuse") else list(self.wire_names[:self.arity])
+        return ([value_finding(self.out_name, outputs["out"], expected["out"])]
                 + accumulated_findings(outputs["grads"], inputs["start"], expected, names,
-                                       uses=self.arity if inputs["reuse"] else 1))
+                                       uses=self.arity if inputs.get("reuse") else 1))
 
 
-class MultiplyGateCheck(GateCheck):
-    name = "check_multiply_gate"
-    functions = ("MultiplyGate",)
-    hints = {"mismatch": "For out = u0 * u1, each input's local gradient is the *other* input's value."}
+def _max_draw(rng, k):
+    v = rng.normal(scale=2.0, size=(k, 2))
+    v[:, 1] += np.where(v[:, 1] >= v[:, 0], 0.1, -0.1)   # at least 0.1 apart: no tie
+    return v
 
 
-class AddGateCheck(GateCheck):
-    name = "check_add_gate"
-    functions = ("AddGate",)
-    hints = {"scale": "An add gate does not split its gradient: each input receives all of it."}
+def _max_close(rng, k):
+    v = rng.normal(scale=2.0, size=(k, 1))
+    return np.hstack([v, v + signed(rng, (k, 1), 1e-3, 1e-2)])
 
 
-class MaxGateCheck(GateCheck):
-    name = "check_max_gate"
-    functions = ("MaxGate",)
-    special_label = "inputs less than 0.01 apart (but not tied)"
-    hints = {"mismatch": "Only the input that won the max receives the gradient; the other gets 0."}
-
-    def draw(self, rng, k):
-        v = rng.normal(scale=2.0, size=(k, 2))
-        v[:, 1] += np.where(v[:, 1] >= v[:, 0], 0.1, -0.1)   # at least 0.1 apart: no tie
-        return v
-
-    def draw_special(self, rng, k):
-        v = rng.normal(scale=2.0, size=(k, 1))
-        gap = rng.choice([-1.0, 1.0], size=(k, 1)) * rng.uniform(1e-3, 1e-2, size=(k, 1))
-        return np.hstack([v, v + gap])
-
-
-class SigmoidGateCheck(GateCheck):
-    name = "check_sigmoid_gate"
-    functions = ("SigmoidGate",)
-    arity = 1
-    special_label = "large inputs (|z| between 4 and 10)"
-    hints = {"mismatch": "The local gradient of the sigmoid is s * (1 - s), with s the gate's output."}
-
-    def draw_special(self, rng, k):
-        return rng.choice([-1.0, 1.0], size=(k, 1)) * rng.uniform(4.0, 10.0, size=(k, 1))
+check_multiply_gate = GateCheck(
+    "MultiplyGate", hints={"mismatch": "For out = u0 * u1, each input's local gradient is the *other* input's value."})
+check_add_gate = GateCheck(
+    "AddGate", hints={"scale": "An add gate does not split its gradient: each input receives all of it."})
+check_max_gate = GateCheck(
+    "MaxGate", draw=_max_draw, draw_special=_max_close, special_label="inputs less than 0.01 apart (but not tied)",
+    hints={"mismatch": "Only the input that won the max receives the gradient; the other gets 0."})
+check_sigmoid_gate = GateCheck(
+    "SigmoidGate", arity=1, special_label="large inputs (|z| between 4 and 10)",
+    draw_special=lambda rng, k: signed(rng, (k, 1), 4.0, 10.0),
+    hints={"mismatch": "The local gradient of the sigmoid is s * (1 - s), with s the gate's output."})
 
 
 # --------------------------------------------------------------------------- the neuron
-NEURON_INPUTS = ("a", "b", "c", "x", "y")
-
-
-class NeuronCheck(Check):
+class NeuronCheck(GateCheck):
     """Grades Neuron: forward(a, b, c, x, y) -> output unit; backward(gradient_top) fills every
     input wire's grad with d(output)/d(input) * gradient_top (added to what it held)."""
-    name = "check_neuron"
-    slug = SLUG
-    functions = ("Neuron",)
-    points = 3
-    default_seed = 202
-    hints = {"zero": "Run the gates' backward methods in the reverse order of the forward pass, "
-                     "starting from the output's grad set to gradient_top.",
-             "upstream": "Set the output unit's grad to gradient_top before the gates' backward."}
+    wire_names, arity, out_name = ("a", "b", "c", "x", "y"), 5, "output value"
 
     def cases(self, seed, trials=4, start=False):
         rng = np.random.default_rng(seed)
@@ -193,50 +171,23 @@ class NeuronCheck(Check):
             return [Case(f"{trials} neurons on wires already holding a gradient",
                           {"values": rng.normal(scale=1.5, size=(trials, 5)),
                            "start": rng.normal(size=(trials, 5)),
-                           "dout": rng.uniform(0.5, 2.0, size=trials)
-                           * rng.choice([-1.0, 1.0], size=trials)})]
+                           "dout": signed(rng, trials, magnitude_first=True)})]
         return [Case("the worked example a=1, b=2, c=-3, x=-1, y=3, pulled with 1",
                      {"values": np.array([[1.0, 2.0, -3.0, -1.0, 3.0]]), "start": np.zeros((1, 5)),
                       "dout": np.array([1.0])}),
                 Case(f"{trials} random neurons, random pulls",
                      {"values": rng.normal(scale=1.5, size=(trials, 5)), "start": np.zeros((trials, 5)),
-                      "dout": rng.uniform(0.5, 2.0, size=trials) * rng.choice([-1.0, 1.0], size=trials)},
+                      "dout": signed(rng, trials, magnitude_first=True)},
                      weight=2.0)]
 
-    def run(self, inputs, neuron_cls):
-        outs, grads = [], []
-        for k in range(len(inputs["dout"])):
-            wires = [Wire(v, g) for v, g in zip(inputs["values"][k], inputs["start"][k])]
-            neuron = neuron_cls()
-            out = neuron.forward(*wires)
-            outs.append(float(out.value))
-            neuron.backward(float(inputs["dout"][k]))
-            grads.append([float(w.grad) for w in wires])
-        return {"out": np.array(outs), "grads": np.array(grads)}
-
-    def expected(self, inputs, ref):
-        def value(v):
-            return ref.Neuron().forward(*[ref.Unit(t) for t in v]).value
-        outs, local = [], []
-        for v in np.asarray(inputs["values"], dtype=np.float64):
-            outs.append(value(v))
-            local.append(gradcheck.numerical_gradient(value, v.copy()))
-        local = np.array(local)
-        return {"out": np.array(outs), "d": local * np.asarray(inputs["dout"])[:, None], "d_ones": local}
-
-    def judge(self, inputs, outputs, expected):
-        return ([value_finding("output value", outputs["out"], expected["out"])]
-                + accumulated_findings(outputs["grads"], inputs["start"], expected, list(NEURON_INPUTS)))
+    @staticmethod
+    def pull(neuron, out, dout):
+        neuron.backward(dout)
 
 
 # --------------------------------------------------------------------------- one step
 class GradientStepCheck(Check):
     """Grades gradient_step(units, step_size): each value moves by step_size * grad, in place."""
-    name = "check_gradient_step"
-    slug = SLUG
-    functions = ("gradient_step",)
-    points = 1
-    default_seed = 303
 
     def cases(self, seed, n=6, default_step=False):
         rng = np.random.default_rng(seed)
@@ -246,7 +197,7 @@ class GradientStepCheck(Check):
                  else f"{n} wires, step_size={inputs['step']:.4f}")
         return [Case(label, inputs)]
 
-    def run(self, inputs, gradient_step):
+    def call(self, inputs, gradient_step):
         wires = [Wire(v, g) for v, g in zip(inputs["values"], inputs["grads"])]
         if inputs["step"] is None:
             gradient_step(wires)
@@ -276,9 +227,9 @@ class GradientStepCheck(Check):
         return [f]
 
 
-check_multiply_gate = MultiplyGateCheck()
-check_add_gate = AddGateCheck()
-check_max_gate = MaxGateCheck()
-check_sigmoid_gate = SigmoidGateCheck()
-check_neuron = NeuronCheck()
-check_gradient_step = GradientStepCheck()
+check_neuron = NeuronCheck(
+    "Neuron", points=3, default_seed=202,
+    hints={"zero": "Run the gates' backward methods in the reverse order of the forward pass, "
+                   "starting from the output's grad set to gradient_top.",
+           "upstream": "Set the output unit's grad to gradient_top before the gates' backward."})
+check_gradient_step = GradientStepCheck("gradient_step", default_seed=303)

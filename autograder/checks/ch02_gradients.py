@@ -17,17 +17,12 @@ reference forward pass with a random upstream gradient.
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, grad_findings, numeric_grads, value_finding
+from autograder.checks.base import BackwardCheck, Case, Check, Finding, signed, value_finding
 
-SLUG = "ch02_gradients"
 #: A student's central difference is compared with the exact gradient. On these smooth test
 #: functions it lands near 1e-10, while a one-sided difference errs by about 1e-5, so this is
 #: tighter than gradcheck.TOLERANCE (which must also absorb round-off on tiny entries).
 CENTRAL_TOL = 1e-7
-
-
-def signed_uniform(rng, size, low=0.5, high=2.0):
-    return rng.choice([-1.0, 1.0], size=size) * rng.uniform(low, high, size=size)
 
 
 def numeric_method_findings(outputs, exact, n, name="x"):
@@ -41,7 +36,7 @@ def numeric_method_findings(outputs, exact, n, name="x"):
                "That is the error of a one-sided (forward) difference: evaluate f at x + h and at "
                "x - h and divide by 2h.")
     found = [Finding("gradient", res.passed, msg, diagnosis)]
-    restored = bool(outputs["restored"])
+    restored = bool(outputs["unchanged"])
     found.append(Finding("x restored", restored,
                          "x is unchanged afterwards." if restored else
                          "x was changed: after nudging an entry, put its original value back "
@@ -59,28 +54,20 @@ def numeric_method_findings(outputs, exact, n, name="x"):
 # --------------------------------------------------------------------------- numerical gradients
 class NumericalGradientCheck(Check):
     """numerical_gradient on f(x) = sum(w * exp(x)), whose gradient is w * exp(x)."""
-    name = "check_numerical_gradient"
-    slug = SLUG
-    functions = ("numerical_gradient",)
-    points = 2
-    default_seed = 211
 
     def cases(self, seed, shapes=((3, 4), (5,)), h=1e-5):
         rng = np.random.default_rng(seed)
         return [Case(f"f(x) = sum(w * exp(x)), x of shape {tuple(s)}, h={h:g}",
-                     {"x": rng.normal(scale=0.7, size=s), "w": signed_uniform(rng, tuple(s)), "h": h})
+                     {"x": rng.normal(scale=0.7, size=s), "w": signed(rng, tuple(s)), "h": h})
                 for s in shapes]
 
-    def run(self, inputs, numerical_gradient):
-        x, w = inputs["x"], inputs["w"]
-        before = x.copy()
+    def call(self, inputs, numerical_gradient):
         calls = [0]
 
         def f(z):
             calls[0] += 1
-            return np.sum(w * np.exp(z))
-        grad = numerical_gradient(f, x, inputs["h"])
-        return {"grad": grad, "restored": bool(np.array_equal(x, before)), "calls": calls[0]}
+            return np.sum(inputs["w"] * np.exp(z))
+        return {"grad": numerical_gradient(f, inputs["x"], inputs["h"]), "calls": calls[0]}
 
     def expected(self, inputs, ref):
         return {"grad": inputs["w"] * np.exp(inputs["x"])}
@@ -91,12 +78,6 @@ class NumericalGradientCheck(Check):
 
 class NumericalGradientArrayCheck(Check):
     """numerical_gradient_array on f(x) = tanh(x) @ M with a random upstream gradient."""
-    name = "check_numerical_gradient_array"
-    slug = SLUG
-    functions = ("numerical_gradient_array",)
-    points = 2
-    default_seed = 212
-    hints = {"upstream": "Weight each output's change by dout before summing."}
 
     def cases(self, seed, shapes=((3, 4, 2),), identity=False):
         rng = np.random.default_rng(seed)
@@ -108,16 +89,13 @@ class NumericalGradientArrayCheck(Check):
                             {"x": rng.normal(size=(2, 3)), "M": None, "dout": rng.normal(size=(2, 3))}))
         return out
 
-    def run(self, inputs, numerical_gradient_array):
-        x, m = inputs["x"], inputs["M"]
-        before = x.copy()
-        calls = [0]
+    def call(self, inputs, numerical_gradient_array):
+        m, calls = inputs["M"], [0]
 
         def f(z):
             calls[0] += 1
             return z if m is None else np.tanh(z) @ m
-        grad = numerical_gradient_array(f, x, inputs["dout"])
-        return {"grad": grad, "restored": bool(np.array_equal(x, before)), "calls": calls[0]}
+        return {"grad": numerical_gradient_array(f, inputs["x"], inputs["dout"]), "calls": calls[0]}
 
     def expected(self, inputs, ref):
         x, m, dout = inputs["x"], inputs["M"], inputs["dout"]
@@ -140,38 +118,25 @@ class NumericalGradientArrayCheck(Check):
 
 class RelErrorCheck(Check):
     """rel_error on pairs of arrays and numbers with known answers."""
-    name = "check_rel_error"
-    slug = SLUG
-    functions = ("rel_error",)
-    points = 1
-    default_seed = 213
-    KINDS = ("close", "larger", "opposite", "numbers", "zeros", "tiny")
+    PAIRS = {    # kind -> (label, (rng, a (3, 4) normal) -> (a, b))
+        "close": ("two close arrays", lambda rng, a: (a, a * (1 + 1e-6 * rng.normal(size=a.shape)))),
+        "larger": ("b larger than a everywhere", lambda rng, a: (a, a + rng.uniform(0.1, 0.5, size=a.shape))),
+        "opposite": ("b = -a", lambda rng, a: (a, -a)),
+        "numbers": ("two numbers (not arrays)", lambda rng, a: (float(rng.uniform(1, 3)), float(rng.uniform(1, 3)))),
+        "zeros": ("equal arrays with zeros in them",
+                  lambda rng, a: tuple(np.where(np.arange(3)[:, None] > 0, a, 0.0) for _ in "ab")),
+        "tiny": ("tiny values (below 1e-8)", lambda rng, a: (a * 1e-12, a * 3e-12))}
+    KINDS = tuple(PAIRS)
 
     def cases(self, seed, kinds=("close", "larger", "opposite", "numbers")):
         rng = np.random.default_rng(seed)
         out = []
         for kind in kinds:
-            a = rng.normal(size=(3, 4))
-            if kind == "close":
-                label, b = "two close arrays", a * (1 + 1e-6 * rng.normal(size=a.shape))
-            elif kind == "larger":
-                label, b = "b larger than a everywhere", a + rng.uniform(0.1, 0.5, size=a.shape)
-            elif kind == "opposite":
-                label, b = "b = -a", -a
-            elif kind == "numbers":
-                a, b = float(rng.uniform(1, 3)), float(rng.uniform(1, 3))
-                label = "two numbers (not arrays)"
-            elif kind == "zeros":
-                a[0, :] = 0.0
-                label, b = "equal arrays with zeros in them", a.copy()
-            elif kind == "tiny":
-                label, a, b = "tiny values (below 1e-8)", a * 1e-12, a * 3e-12
-            else:
-                raise ValueError(f"unknown kind {kind!r}")
-            out.append(Case(label, {"a": a, "b": b}))
+            a, b = self.PAIRS[kind][1](rng, rng.normal(size=(3, 4)))
+            out.append(Case(self.PAIRS[kind][0], {"a": a, "b": b}))
         return out
 
-    def run(self, inputs, rel_error):
+    def call(self, inputs, rel_error):
         return {"value": rel_error(inputs["a"], inputs["b"])}
 
     def expected(self, inputs, ref):
@@ -191,94 +156,38 @@ class RelErrorCheck(Check):
 
 
 # --------------------------------------------------------------------------- three backward passes
-class BackwardCheck(Check):
-    """Shared steps: build the cache like the given forward, call backward(dout, cache),
-    compare each gradient with central differences of the reference forward."""
-    slug = SLUG
-    points = 2
-    grads = ()           # ("dx", "dy")
-    wrt = ()             # ("x", "y")
-
-    def forward_inputs(self, inputs):
-        return {k: inputs[k] for k in self.wrt + self.fixed}
-
-    fixed = ()
-
-    def run(self, inputs, backward):
-        result = backward(inputs["dout"], self.cache(inputs))
-        if not isinstance(result, (tuple, list)):
-            result = (result,)
-        if len(result) != len(self.grads):
-            raise ValueError(f"backward should return {len(self.grads)} gradient(s) "
-                             f"({', '.join(self.grads)}), got {len(result)}")
-        return dict(zip(self.grads, result))
-
-    def expected(self, inputs, ref):
-        forward = getattr(ref, self.functions[0].replace("_backward", "_forward"))
-        return numeric_grads(lambda **kw: forward(**kw)[0], self.forward_inputs(inputs),
-                             list(self.wrt), inputs["dout"])
-
-    def judge(self, inputs, outputs, expected):
-        return grad_findings(outputs, expected, list(self.grads))
+def _reuse(rng, shape):
+    return f"x, y of shape {shape}", {"x": rng.normal(size=shape), "y": rng.normal(size=shape),
+                                      "dout": rng.normal(size=shape)}
 
 
-class ReuseBackwardCheck(BackwardCheck):
-    name = "check_reuse_backward"
-    functions = ("reuse_backward",)
-    grads, wrt = ("dx", "dy"), ("x", "y")
-    default_seed = 221
-    hints = {"mismatch": "x reaches the output along two wires (through the add and through the "
-                         "multiply): its gradient is the sum of both."}
-
-    def cases(self, seed, shapes=((3, 4),)):
-        rng = np.random.default_rng(seed)
-        return [Case(f"x, y of shape {tuple(s)}", {"x": rng.normal(size=s), "y": rng.normal(size=s),
-                                                   "dout": rng.normal(size=s)}) for s in shapes]
-
-    def cache(self, inputs):
-        return (inputs["x"], inputs["y"])
+def _tanh_layer(rng, shape):
+    n, d, m = shape
+    return f"x of shape {(n, d)}, W of shape {(d, m)}", {
+        "x": rng.normal(size=(n, d)), "W": rng.normal(size=(d, m)) / np.sqrt(d), "dout": rng.normal(size=(n, m))}
 
 
-class TanhLayerBackwardCheck(BackwardCheck):
-    name = "check_tanh_layer_backward"
-    functions = ("tanh_layer_backward",)
-    grads, wrt = ("dx", "dW"), ("x", "W")
-    default_seed = 222
-    hints = {"mismatch": "Go through tanh first (its local gradient is 1 - out**2, elementwise), "
-                         "then through the matrix product."}
-
-    def cases(self, seed, shapes=((4, 3, 5),)):
-        rng = np.random.default_rng(seed)
-        return [Case(f"x of shape {(n, d)}, W of shape {(d, m)}",
-                     {"x": rng.normal(size=(n, d)), "W": rng.normal(size=(d, m)) / np.sqrt(d),
-                      "dout": rng.normal(size=(n, m))}) for n, d, m in shapes]
-
-    def cache(self, inputs):
-        x, w = inputs["x"], inputs["W"]
-        return (x, w, np.tanh(x @ w))
+def _row_norm(rng, shape):
+    return f"x of shape {shape}", {"x": rng.normal(size=shape), "dout": rng.normal(size=shape[0])}
 
 
-class RowNormBackwardCheck(BackwardCheck):
-    name = "check_row_norm_backward"
-    functions = ("row_norm_backward",)
-    grads, wrt = ("dx",), ("x",)
-    default_seed = 223
-    hints = {"shape": "dout has one entry per row: give it a trailing axis (dout[:, None]) to "
-                      "broadcast it over the row."}
-
-    def cases(self, seed, shapes=((3, 4),)):
-        rng = np.random.default_rng(seed)
-        return [Case(f"x of shape {tuple(s)}", {"x": rng.normal(size=s), "dout": rng.normal(size=s[0])})
-                for s in shapes]
-
-    def cache(self, inputs):
-        x = inputs["x"]
-        return (x, np.sqrt(np.sum(x ** 2, axis=1)))
-
-
-check_numerical_gradient = NumericalGradientCheck()
-check_numerical_gradient_array = NumericalGradientArrayCheck()
-check_rel_error = RelErrorCheck()
-check_reuse_backward = ReuseBackwardCheck()
-check_tanh_layer_backward = TanhLayerBackwardCheck()
-check_row_norm_backward = RowNormBackwardCheck()
+check_numerical_gradient = NumericalGradientCheck("numerical_gradient", points=2, default_seed=211)
+check_numerical_gradient_array = NumericalGradientArrayCheck(
+    "numerical_gradient_array", points=2, default_seed=212,
+    hints={"upstream": "Weight each output's change by dout before summing."})
+check_rel_error = RelErrorCheck("rel_error", default_seed=213)
+check_reuse_backward = BackwardCheck(
+    "reuse_backward", wrt=("x", "y"), cache=lambda i: (i["x"], i["y"]), draw=_reuse, points=2,
+    default_seed=221,
+    hints={"mismatch": "x reaches the output along two wires (through the add and through the "
+                       "multiply): its gradient is the sum of both."})
+check_tanh_layer_backward = BackwardCheck(
+    "tanh_layer_backward", wrt=("x", "W"), cache=lambda i: (i["x"], i["W"], np.tanh(i["x"] @ i["W"])),
+    draw=_tanh_layer, shapes=((4, 3, 5),), points=2, default_seed=222,
+    hints={"mismatch": "Go through tanh first (its local gradient is 1 - out**2, elementwise), "
+                       "then through the matrix product."})
+check_row_norm_backward = BackwardCheck(
+    "row_norm_backward", cache=lambda i: (i["x"], np.sqrt(np.sum(i["x"] ** 2, axis=1))), draw=_row_norm,
+    points=2, default_seed=223,
+    hints={"shape": "dout has one entry per row: give it a trailing axis (dout[:, None]) to "
+                    "broadcast it over the row."})

@@ -6,28 +6,23 @@ back a random upstream gradient, and run backward; its ``gradients`` are compare
 gradients of the reference node's forward pass. ``check_topological_sort(topological_sort)``
 sorts small graphs of stand-in nodes and judges the order, the fed values and cycle detection.
 
-Every check here belongs to the chapter ``ch03_backprop``, whose check module
-(autograder/checks/ch03_backprop.py) re-exports them next to the expression checks; the two
-helpers ``_signed`` and ``_is_share`` are shared with it.
-
-Diagnoses named here besides those of autograder.gradcheck: ``overwrite`` (a gradient assigned
+These checks belong to the chapter ``ch03_backprop`` (SLUG), whose module re-exports them next to
+the expression checks. Diagnoses named here besides those of autograder.gradcheck: ``overwrite`` (a gradient assigned
 where it should be added: it equals what only one consumer sent back, or one share of an input
 read twice), and for the sort ``missing``, ``order``, ``values``, ``cycle``.
 """
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, grad_findings, numeric_grads
+from autograder.checks.base import Case, Check, Finding, grad_findings, numeric_grads, signed
 
-SLUG = "ch03_backprop"
+SLUG = "ch03_backprop"     # these checks belong to chapter 3, whose module re-exports them
 
 
 # --------------------------------------------------------------------------- shared helpers
 def _signed(rng, shape, lo=0.3, hi=1.5):
-    """Random numbers with magnitudes in [lo, hi] and random signs: inputs and upstream gradients
-    away from zero, so that no true gradient is so small that round-off in the central
-    differences (about 1e-10 in absolute terms) decides the comparison."""
-    return rng.uniform(lo, hi, size=shape) * rng.choice([-1.0, 1.0], size=shape)
+    """base.signed with this chapter's range and draw order (its seeds fix the cases)."""
+    return signed(rng, shape, lo, hi, magnitude_first=True)
 
 
 def _is_share(got, want, k):
@@ -37,15 +32,21 @@ def _is_share(got, want, k):
 
 
 # --------------------------------------------------------------------------- stand-in nodes
-class _Source:
-    """A stand-in for an inbound node: holds a value and collects its consumers."""
+class _Vertex:
+    """A stand-in node: a name, edges, a value; it registers itself with its inbound nodes."""
 
-    def __init__(self, name, value):
+    def __init__(self, name, inbound=(), value=None):
         self.name = name
-        self.value = value
-        self.inbound_nodes = []
+        self.inbound_nodes = list(inbound)
         self.outbound_nodes = []
+        self.value = value
         self.gradients = {}
+        for n in self.inbound_nodes:
+            if self not in n.outbound_nodes:
+                n.outbound_nodes.append(self)
+
+    def __repr__(self):
+        return f"<node {self.name}>"
 
 
 class _Consumer:
@@ -60,7 +61,7 @@ class _Consumer:
 
 def _wire(node_cls, values, wiring):
     """Build node_cls over stand-in sources; returns (node, {name: source})."""
-    sources = {n: _Source(n, np.array(v, dtype=np.float64)) for n, v in values.items()}
+    sources = {n: _Vertex(n, value=np.array(v, dtype=np.float64)) for n, v in values.items()}
     node = node_cls(*[sources[w] for w in wiring])
     return node, sources
 
@@ -71,12 +72,10 @@ class NodeBackward(Check):
 
     Parameters of ``cases``: layouts, a list of tuples whose form each subclass states; the last
     element is always the number of consumers (0: the node is the graph's output)."""
-    slug = SLUG
-    node = ""                  # "Linear"
 
     @property
-    def functions(self):
-        return (self.node,)
+    def node(self):
+        return self.functions[0]
 
     @property
     def name(self):
@@ -97,7 +96,7 @@ class NodeBackward(Check):
             out.append(Case(label, {"values": values, "wiring": list(wiring), "douts": douts}))
         return out
 
-    def run(self, inputs, node_cls):
+    def call(self, inputs, node_cls):
         node, sources = _wire(node_cls, inputs["values"], inputs["wiring"])
         node.forward()
         for k, d in enumerate(inputs["douts"]):
@@ -168,10 +167,7 @@ class NodeBackward(Check):
 
 class AddBackward(NodeBackward):
     """layouts: (wiring letters, shape, consumers), e.g. ("xy", (3, 4), 2); "xx" reuses x."""
-    node, points = "Add", 1
     default_layouts = (("xy", (3, 4), 2), ("xx", (2, 3), 1))
-    hints = {"scale": "If the node reads one input twice (Add(x, x)), both contributions must "
-                      "be added into that input's gradient with +=."}
 
     def layout(self, rng, spec):
         wiring, shape, _ = spec
@@ -182,12 +178,6 @@ class AddBackward(NodeBackward):
 
 class MulBackward(AddBackward):
     """layouts: (wiring letters of length 2, shape, consumers); "xx" is Mul(x, x)."""
-    node, points = "Mul", 2
-    hints = {"scale": "For Mul(x, x) the node reads x twice: each side sends back its own share "
-                      "and both must be added into x's gradient with +=.",
-             "mismatch": "A multiply swaps: the gradient of one input is the other input's value "
-                         "times the upstream gradient."}
-
     def layout(self, rng, spec):
         label, values, wiring, shape = super().layout(rng, spec)
         return label.replace("Add", "Mul"), values, wiring, shape
@@ -195,10 +185,7 @@ class MulBackward(AddBackward):
 
 class LinearBackward(NodeBackward):
     """layouts: ((N, D, M), consumers): X (N, D), W (D, M), b (M,)."""
-    node, points = "Linear", 3
     default_layouts = (((4, 3, 2), 2), ((2, 3, 3), 1))
-    hints = {"error": "If numpy complains about shapes, compare the shape of each gradient with "
-                      "its variable: dX like X (N, D), dW like W (D, M), db like b (M,)."}
 
     def layout(self, rng, spec):
         (n, d, m), _ = spec
@@ -208,10 +195,7 @@ class LinearBackward(NodeBackward):
 
 class SigmoidBackward(NodeBackward):
     """layouts: (shape, consumers)."""
-    node, points = "Sigmoid", 1
     default_layouts = (((3, 4), 2),)
-    hints = {"mismatch": "The sigmoid's local gradient is s * (1 - s), where s is the node's own "
-                         "output (self.value), not its input."}
 
     def layout(self, rng, spec):
         shape = tuple(spec[0])
@@ -220,12 +204,7 @@ class SigmoidBackward(NodeBackward):
 
 class MSEBackward(NodeBackward):
     """layouts: (shape of y, shape of a, consumers); y and a hold the same number of elements."""
-    node, points = "MSE", 2
     default_layouts = (((4,), (4, 1), 0), ((3, 1), (3, 1), 2))
-    hints = {"scale": "The derivative of the mean of m squares is 2/m times the difference.",
-             "shape": "Reshape each gradient to the shape of its own input (y.value.shape, "
-                      "a.value.shape).",
-             "upstream": "MSE is not always the last node: multiply by each upstream gradient."}
 
     def layout(self, rng, spec):
         ys, as_ = tuple(spec[0]), tuple(spec[1])
@@ -234,23 +213,6 @@ class MSEBackward(NodeBackward):
 
 
 # --------------------------------------------------------------------------- topological sort
-class _Vertex:
-    """A stand-in node for sorting: only its name and its edges matter."""
-
-    def __init__(self, name, inbound):
-        self.name = name
-        self.inbound_nodes = list(inbound)
-        self.outbound_nodes = []
-        self.value = None
-        self.gradients = {}
-        for n in self.inbound_nodes:
-            if self not in n.outbound_nodes:
-                n.outbound_nodes.append(self)
-
-    def __repr__(self):
-        return f"<node {self.name}>"
-
-
 def _build(spec):
     """Vertices from a graph spec {"nodes": [[name, [inbound names]], ...], "extra": [[u, v]]}."""
     made = {}
@@ -285,10 +247,6 @@ class TopologicalSort(Check):
     """Grades topological_sort(feed_dict) on small graphs of stand-in nodes.
 
     Parameters of ``cases``: graphs, a list of names of GRAPHS."""
-    name = "check_topological_sort"
-    slug = SLUG
-    functions = ("topological_sort",)
-    points = 3
     default_graphs = ("linear_sigmoid_mse", "shared", "cycle")
 
     def cases(self, seed, graphs=None):
@@ -301,7 +259,7 @@ class TopologicalSort(Check):
                                              "feed": feed, "feed_order": spec["feed"]}))
         return out
 
-    def run(self, inputs, topological_sort):
+    def call(self, inputs, topological_sort):
         made = _build(inputs)
         feed = {made[n]: inputs["feed"][n] for n in inputs["feed_order"]}
         try:
@@ -380,9 +338,22 @@ class TopologicalSort(Check):
 
 
 # --------------------------------------------------------------------------- instances
-check_add_backward = AddBackward()
-check_mul_backward = MulBackward()
-check_linear_backward = LinearBackward()
-check_sigmoid_backward = SigmoidBackward()
-check_mse_backward = MSEBackward()
-check_topological_sort = TopologicalSort()
+check_add_backward = AddBackward("Add", points=1, hints={
+    "scale": "If the node reads one input twice (Add(x, x)), both contributions must be added into that "
+             "input's gradient with +=."})
+check_mul_backward = MulBackward("Mul", points=2, hints={
+    "scale": "For Mul(x, x) the node reads x twice: each side sends back its own share and both must be "
+             "added into x's gradient with +=.",
+    "mismatch": "A multiply swaps: the gradient of one input is the other input's value times the "
+                "upstream gradient."})
+check_linear_backward = LinearBackward("Linear", points=3, hints={
+    "error": "If numpy complains about shapes, compare the shape of each gradient with its variable: "
+             "dX like X (N, D), dW like W (D, M), db like b (M,)."})
+check_sigmoid_backward = SigmoidBackward("Sigmoid", points=1, hints={
+    "mismatch": "The sigmoid's local gradient is s * (1 - s), where s is the node's own output "
+                "(self.value), not its input."})
+check_mse_backward = MSEBackward("MSE", points=2, hints={
+    "scale": "The derivative of the mean of m squares is 2/m times the difference.",
+    "shape": "Reshape each gradient to the shape of its own input (y.value.shape, a.value.shape).",
+    "upstream": "MSE is not always the last node: multiply by each upstream gradient."})
+check_topological_sort = TopologicalSort("topological_sort", points=3)

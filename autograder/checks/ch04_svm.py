@@ -12,17 +12,8 @@ See base.py for the four steps every check defines.
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, grad_findings, scalar_finding, value_finding
-
-SLUG = "ch04_svm"
-
-# The chapter's six points (labels +1 / -1) and start, and the worked example of the cost.
-DATA = np.array([[1.2, 0.7], [-0.3, -0.5], [3.0, 0.1], [-0.1, -1.0], [-1.0, 1.1], [2.1, -3.0]])
-LABELS = np.array([1.0, -1.0, 1.0, -1.0, -1.0, 1.0])
-W_INIT = np.array([1.0, -2.0, -1.0])
-COST_X = np.array([[1.2, 0.7], [-0.3, 0.5], [3.0, 2.5]])
-COST_Y = np.array([1.0, -1.0, 1.0])
-COST_W = np.array([0.1, 0.2, 0.3])
+from autograder.checks.base import Case, Check, Finding, grad_findings, redraw, scalar_finding, value_finding
+from autograder.datasets import SVM_COST_EXAMPLE, SVM_POINTS
 
 
 def _count(n, word):
@@ -33,24 +24,13 @@ def _scores(w, X):
     return X @ w[:2] + w[2]
 
 
-def _unchanged(before, after):
-    """True when every array in ``after`` equals its copy in ``before``."""
-    return all(np.array_equal(b, a) for b, a in zip(before, after))
-
-
-def _modified_finding(what, fn, names):
-    return Finding(what, False, f"{fn} changed its input {', '.join(names)}; a function must leave the "
-                                "arrays it is given as they were (compute into a new array).", "value")
+def _accuracy(w, X, y):
+    return float(np.mean(np.where(_scores(w, X) > 0, 1.0, -1.0) == y))
 
 
 # --------------------------------------------------------------------------- the pull rule
 class SvmPull(Check):
     """svm_pull(score, label) on many (score, label) pairs."""
-    name = "check_svm_pull"
-    slug = SLUG
-    functions = ("svm_pull",)
-    points = 1
-    hints = {"sign": "The pull should point towards the side the label asks for."}
 
     def cases(self, seed, n=8, margin=True):
         rng = np.random.default_rng(seed)
@@ -64,13 +44,12 @@ class SvmPull(Check):
             out.append(Case("scores on and next to the margin", {"scores": scores, "labels": labels}))
         return out
 
-    def run(self, inputs, svm_pull):
+    def call(self, inputs, svm_pull):
         return {"pulls": np.array([float(svm_pull(float(s), float(l)))
                                    for s, l in zip(inputs["scores"], inputs["labels"])])}
 
     def expected(self, inputs, ref):
-        return {"pulls": np.array([ref.svm_pull(float(s), float(l))
-                                   for s, l in zip(inputs["scores"], inputs["labels"])])}
+        return self.call(inputs, ref.svm_pull)
 
     def judge(self, inputs, outputs, expected):
         got, want = np.asarray(outputs["pulls"], dtype=np.float64), expected["pulls"]
@@ -88,51 +67,40 @@ class SvmPull(Check):
 # --------------------------------------------------------------------------- one update
 class SvmUpdate(Check):
     """svm_update(w, point, label, step_size, reg): the change of w is compared with the reference's."""
-    name = "check_svm_update"
-    slug = SLUG
-    functions = ("svm_update",)
-    points = 2
-    hints = {"sign": "The parameters should move along the pull, not against it.",
-             "scale": "Check where the step size enters the update.",
-             "zero": "Your update leaves w where it was: every parameter must move by the step size "
-                     "times its total pull.",
-             "value": "Recall which parameters have springs attached, and which way each spring pulls."}
 
     def cases(self, seed, step_size=0.01, reg=0.1, kinds=("up", "down", "none")):
         rng = np.random.default_rng(seed)
         out = []
         for kind in kinds:
-            while True:
+            def draw():
                 w, point = rng.normal(size=3), rng.normal(scale=1.5, size=2)
                 label = float(rng.choice([-1.0, 1.0])) if kind == "margin" else (-1.0 if kind == "down" else 1.0)
-                if kind == "margin":          # quarters: the score is exactly +-1 in any order of operations
-                    w, point = rng.integers(-8, 9, size=3) / 4.0, rng.integers(-8, 9, size=2) / 4.0
-                    w[2] = label - (w[0] * point[0] + w[1] * point[1])
-                    break
-                s = float(_scores(w, point[None])[0])
-                pulled = label * s < 1.0
-                if abs(label * s - 1.0) > 1e-3 and pulled == (kind != "none"):
-                    break
+                return w, point, label
+
+            def fits(v):       # a pulled point (or not, for "none") away from the margin
+                m = v[2] * float(_scores(v[0], v[1][None])[0])
+                return kind == "margin" or (abs(m - 1.0) > 1e-3 and (m < 1.0) == (kind != "none"))
+            w, point, label = redraw(draw, fits)
+            if kind == "margin":          # quarters: the score is exactly +-1 in any order of operations
+                w, point = rng.integers(-8, 9, size=3) / 4.0, rng.integers(-8, 9, size=2) / 4.0
+                w[2] = label - (w[0] * point[0] + w[1] * point[1])
             text = {"up": "a positive point pulled up", "down": "a negative point pulled down",
                     "none": "a point beyond the margin", "margin": "a point exactly on the margin"}[kind]
             out.append(Case(f"{text} (step {step_size:g}, reg {reg:g})",
                             {"w": w, "point": point, "label": label, "step_size": step_size, "reg": reg}))
         return out
 
-    def run(self, inputs, svm_update):
+    def call(self, inputs, svm_update):
         w, point = inputs["w"], inputs["point"]
-        before = [w.copy(), point.copy()]
         new = svm_update(w, point, inputs["label"], inputs["step_size"], inputs["reg"])
-        return {"w": np.asarray(new, dtype=np.float64), "unchanged": _unchanged(before, [w, point])}
+        return {"w": np.asarray(new, dtype=np.float64)}
 
     def expected(self, inputs, ref):
-        new = ref.svm_update(inputs["w"].copy(), inputs["point"].copy(), inputs["label"],
-                             inputs["step_size"], inputs["reg"])
-        return {"change": np.asarray(new) - inputs["w"]}
+        return {"change": np.asarray(self.call(inputs, ref.svm_update)["w"]) - inputs["w"]}
 
     def judge(self, inputs, outputs, expected):
         if not outputs["unchanged"]:
-            return [_modified_finding("update", "svm_update", ["w or point"])]
+            return [self.modified("update")]
         got = np.asarray(outputs["w"], dtype=np.float64)
         if got.shape != (3,):
             return [Finding("update", False, f"svm_update returned shape {got.shape}; w has shape (3,).", "shape")]
@@ -143,43 +111,31 @@ class SvmUpdate(Check):
 # --------------------------------------------------------------------------- the cost and its gradient
 class SvmCost(Check):
     """svm_cost_forward / svm_cost_backward: the cost value and dw against central differences."""
-    name = "check_svm_cost"
-    slug = SLUG
-    functions = ("svm_cost_forward", "svm_cost_backward")
-    points = 3
-    hints = {"upstream": "svm_cost_backward receives dcost: every gradient it returns is scaled by it.",
-             "mismatch": "Take it term by term: which points contribute to dw, and what does the penalty "
-                         "alpha * (a^2 + b^2) add to each of a, b and c?"}
 
     def cases(self, seed, sizes=(6,), alpha=0.1, worked=True, near_margin=False):
         rng = np.random.default_rng(seed)
         out = []
         if worked:
             out.append(Case("the worked example (total 1.815)",
-                            {"w": COST_W.copy(), "X": COST_X.copy(), "y": COST_Y.copy(), "alpha": 0.1,
+                            {**{k: np.array(v) if isinstance(v, tuple) else v for k, v in SVM_COST_EXAMPLE.items()},
                              "dcost": float(rng.uniform(0.5, 2.0))}))
         for n in sizes:
             y = rng.choice([-1.0, 1.0], size=n)
-            while True:
+            def draw():
                 w, X = rng.normal(size=3), rng.normal(scale=1.5, size=(n, 2))
-                margins = y * _scores(w, X)
                 if near_margin:               # margins 1 +- 2e-3: close to the kink, not across it
-                    X[:, 0] += (1.0 + rng.choice([-2e-3, 2e-3], size=n) - margins) / (y * w[0])
-                    margins = y * _scores(w, X)
-                if np.all(np.abs(margins - 1.0) > 1e-3) and abs(w[0]) > 0.1:
-                    break
+                    X[:, 0] += (1.0 + rng.choice([-2e-3, 2e-3], size=n) - y * _scores(w, X)) / (y * w[0])
+                return w, X
+            w, X = redraw(draw, lambda v: np.all(np.abs(y * _scores(*v) - 1.0) > 1e-3) and abs(v[0][0]) > 0.1)
             label = f"{_count(n, 'point')}, alpha {alpha:g}" + (", every margin near 1" if near_margin else "")
             out.append(Case(label, {"w": w, "X": X, "y": y, "alpha": alpha,
                                     "dcost": float(rng.uniform(0.5, 2.0))}))
         return out
 
-    def run(self, inputs, svm_cost_forward, svm_cost_backward):
-        w, X, y = inputs["w"], inputs["X"], inputs["y"]
-        before = [w.copy(), X.copy(), y.copy()]
-        cost, cache = svm_cost_forward(w, X, y, inputs["alpha"])
+    def call(self, inputs, svm_cost_forward, svm_cost_backward):
+        cost, cache = svm_cost_forward(inputs["w"], inputs["X"], inputs["y"], inputs["alpha"])
         dw = svm_cost_backward(inputs["dcost"], cache)
-        return {"cost": float(cost), "dw": np.asarray(dw, dtype=np.float64),
-                "unchanged": _unchanged(before, [w, X, y])}
+        return {"cost": float(cost), "dw": np.asarray(dw, dtype=np.float64)}
 
     def expected(self, inputs, ref):
         X, y, alpha, dcost = inputs["X"], inputs["y"], inputs["alpha"], inputs["dcost"]
@@ -194,9 +150,7 @@ class SvmCost(Check):
     def judge(self, inputs, outputs, expected):
         found = [scalar_finding("cost", outputs["cost"], expected["cost"])]
         found += grad_findings(outputs, expected, ["dw"])
-        if not outputs["unchanged"]:
-            found.append(_modified_finding("inputs", "svm_cost_forward or svm_cost_backward", ["w, X or y"]))
-        return found
+        return found + ([] if outputs["unchanged"] else [self.modified()])
 
 
 # --------------------------------------------------------------------------- the training loop
@@ -216,15 +170,12 @@ def separable_points(rng, n):
 class TrainSvm(Check):
     """train_svm(X, y, order, w0, step_size, reg): its result against the reference's, and the training
     accuracy of the returned parameters, computed here."""
-    name = "check_train_svm"
-    slug = SLUG
-    functions = ("train_svm",)
-    points = 2
+    ARGS = ("X", "y", "order", "w0", "step_size", "reg")
 
     def cases(self, seed, iterations=400, data="six", n=6, step_size=0.01, reg=0.1):
         rng = np.random.default_rng(seed)
         if data == "six":
-            X, y, w0 = DATA.copy(), LABELS.copy(), W_INIT.copy()
+            X, y, w0 = (np.array(SVM_POINTS[k]) for k in ("X", "y", "w0"))
             label = f"the six points, {_count(iterations, 'update')}"
         else:
             X, y = separable_points(rng, n)
@@ -233,17 +184,12 @@ class TrainSvm(Check):
         order = rng.integers(0, len(y), size=iterations)
         return [Case(label, {"X": X, "y": y, "order": order, "w0": w0, "step_size": step_size, "reg": reg})]
 
-    def run(self, inputs, train_svm):
-        args = [inputs["X"], inputs["y"], inputs["order"], inputs["w0"]]
-        before = [a.copy() for a in args]
-        w = train_svm(*args, inputs["step_size"], inputs["reg"])
-        return {"w": np.asarray(w, dtype=np.float64), "unchanged": _unchanged(before, args)}
+    def call(self, inputs, train_svm):
+        return {"w": np.asarray(train_svm(*[inputs[k] for k in self.ARGS]), dtype=np.float64)}
 
     def expected(self, inputs, ref):
-        w = ref.train_svm(inputs["X"].copy(), inputs["y"].copy(), inputs["order"].copy(),
-                          inputs["w0"].copy(), inputs["step_size"], inputs["reg"])
-        return {"w": np.asarray(w), "accuracy": float(np.mean(np.where(_scores(w, inputs["X"]) > 0, 1.0, -1.0)
-                                                            == inputs["y"]))}
+        w = ref.train_svm(*[inputs[k] for k in self.ARGS])
+        return {"w": np.asarray(w), "accuracy": _accuracy(w, inputs["X"], inputs["y"])}
 
     def judge(self, inputs, outputs, expected):
         w = np.asarray(outputs["w"], dtype=np.float64)
@@ -251,14 +197,13 @@ class TrainSvm(Check):
             return [Finding("w", False, f"train_svm returned shape {w.shape}; w has shape (3,).", "shape")]
         steps = len(inputs["order"])
         if not outputs["unchanged"]:
-            same = _modified_finding("w", "train_svm", ["X, y, order or w0"])
+            same = self.modified("w")
         else:
             same = value_finding(f"w after {steps} updates", w, expected["w"], tol=1e-7)
             if not same.passed:
                 same.message += (" Your loop should make exactly one svm_update per entry of order, in turn, "
                                  "each starting from the result of the previous one.")
-        acc = float(np.mean(np.where(_scores(w, inputs["X"]) > 0, 1.0, -1.0) == inputs["y"]))
-        want = expected["accuracy"]
+        acc, want = _accuracy(w, inputs["X"], inputs["y"]), expected["accuracy"]
         ok = acc >= want - 1e-12
         accuracy = Finding("training accuracy", ok,
                            f"the returned parameters classify {acc:.1%} of the training points "
@@ -267,7 +212,14 @@ class TrainSvm(Check):
         return [same, accuracy]
 
 
-check_svm_pull = SvmPull()
-check_svm_update = SvmUpdate()
-check_svm_cost = SvmCost()
-check_train_svm = TrainSvm()
+check_svm_pull = SvmPull("svm_pull", hints={"sign": "The pull should point towards the side the label asks for."})
+check_svm_update = SvmUpdate("svm_update", points=2, hints={
+    "sign": "The parameters should move along the pull, not against it.",
+    "scale": "Check where the step size enters the update.",
+    "zero": "Your update leaves w where it was: every parameter must move by the step size times its total pull.",
+    "value": "Recall which parameters have springs attached, and which way each spring pulls."})
+check_svm_cost = SvmCost("svm_cost_forward", "svm_cost_backward", points=3, hints={
+    "upstream": "svm_cost_backward receives dcost: every gradient it returns is scaled by it.",
+    "mismatch": "Take it term by term: which points contribute to dw, and what does the penalty "
+                "alpha * (a^2 + b^2) add to each of a, b and c?"})
+check_train_svm = TrainSvm("train_svm", points=2)

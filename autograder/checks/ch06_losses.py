@@ -20,16 +20,16 @@ convention for the SVM's tie is accepted.
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, grad_findings, value_finding
+from autograder.checks.base import (Case, Check, Finding, grad_findings, param_grads, redraw, signed,
+                                    value_finding)
 
-SLUG = "ch06_losses"
 KINK_GAP = 1e-3   #: how far from a kink every random margin is drawn
 UPSTREAM_HINT = "dloss is one number: every entry of the gradient is multiplied by it."
 
 
 def upstream(rng):
     """A random upstream gradient for a scalar loss, never 1: sign and size both matter."""
-    return float(rng.choice([-1.0, 1.0]) * rng.uniform(0.3, 2.5))
+    return float(signed(rng, None, 0.3, 2.5))
 
 
 def loss_finding(what, got, want, *, overflow_hint=""):
@@ -52,10 +52,8 @@ def loss_finding(what, got, want, *, overflow_hint=""):
     # Any two numbers differ by some factor; name it only when it is a whole number or its inverse
     # (a sum instead of a mean, a missing 1/2), which says something about the mistake.
     factor = got / want if want else np.inf
-    for k in (factor, 1 / factor if factor else np.inf):
-        if np.isfinite(k) and abs(k) >= 1.5 and abs(k - round(k)) <= 1e-6 * abs(k):
-            return Finding(what, False, msg + f" It is {factor:.4g} times the right value.",
-                           "scale")
+    if gradcheck._whole_or_reciprocal(factor) and not 2 / 3 < abs(factor) < 1.5:
+        return Finding(what, False, msg + f" It is {factor:.4g} times the right value.", "scale")
     return Finding(what, False, msg, "value")
 
 
@@ -78,7 +76,6 @@ def grad_findings_either(outputs, expected, name):
 class LossPairCheck(Check):
     """Shared steps for losses of (scores, y): run forward then backward; compare the loss with
     the reference and dscores with central differences."""
-    slug = SLUG
     points = 2
     first = "scores"           # name of the differentiable input
     second = "y"               # name of the labels / targets
@@ -87,7 +84,7 @@ class LossPairCheck(Check):
     def reference(self, ref):
         return getattr(ref, self.functions[0]), getattr(ref, self.functions[1])
 
-    def run(self, inputs, forward, backward):
+    def call(self, inputs, forward, backward):
         loss, cache = forward(inputs[self.first], inputs[self.second])
         grad = backward(inputs["dloss"], cache)
         return {"loss": loss, "d" + self.first: grad}
@@ -120,23 +117,27 @@ class LossPairCheck(Check):
                 grad_findings_either(outputs, expected, "d" + self.first)]
 
 
-def class_scores(rng, n, c, offset=0.0):
-    """scores (N, C) and labels (N,) with every SVM margin s_j - s_y + 1 at least KINK_GAP from 0."""
-    y = rng.integers(0, c, size=n)
-    rows = np.arange(n)
-    while True:
-        s = rng.normal(size=(n, c))
+def class_case(rng, n, c, offset=0.0, tie=False):
+    """A case of scores (N, C) + offset and labels (N,) with every SVM margin s_j - s_y + 1 at least
+    KINK_GAP from 0; with ``tie``, one margin of the first example exactly 0."""
+    y, rows = rng.integers(0, c, size=n), np.arange(n)
+
+    def away(s):
         m = s - s[rows, y][:, None] + 1.0
         m[rows, y] = 1.0
-        if np.all(np.abs(m) > KINK_GAP):
-            return s + offset, y
+        return np.all(np.abs(m) > KINK_GAP)
+    s, label, extra = redraw(lambda: rng.normal(size=(n, c)), away) + offset, f"N={n}, C={c}", {}
+    if offset:
+        label += f", scores near {offset:g}"
+    if tie:
+        j = (int(y[0]) + 1) % c
+        s[0, y[0]], s[0, j] = 0.5, -0.5          # margin s_j - s_y + 1 exactly 0
+        label, extra = label + ", one margin exactly at the kink", {"tie": [0, j]}
+    return Case(label, {"scores": s, "y": y, "dloss": upstream(rng), **extra})
 
 
 # --------------------------------------------------------------------------- softmax
 class SoftmaxCrossEntropyCheck(LossPairCheck):
-    name = "check_softmax_cross_entropy"
-    functions = ("softmax_cross_entropy_forward", "softmax_cross_entropy_backward")
-    default_seed = 601
     overflow_hint = ("np.exp overflowed: subtract each row's maximum from the scores before "
                      "exponentiating (the probabilities do not change).")
     hints = {"scale": "The loss is the average over the N examples, so is its gradient.",
@@ -146,14 +147,8 @@ class SoftmaxCrossEntropyCheck(LossPairCheck):
 
     def cases(self, seed, shapes=((5, 4), (3, 7)), large_shapes=((4, 3),)):
         rng = np.random.default_rng(seed)
-        out = []
-        for n, c in shapes:
-            s, y = class_scores(rng, n, c)
-            out.append(Case(f"N={n}, C={c}", {"scores": s, "y": y, "dloss": upstream(rng)}))
-        for n, c in large_shapes:
-            s, y = class_scores(rng, n, c, offset=1000.0)
-            out.append(Case(f"N={n}, C={c}, scores near 1000", {"scores": s, "y": y, "dloss": upstream(rng)}))
-        return out
+        return ([class_case(rng, n, c) for n, c in shapes]
+                + [class_case(rng, n, c, offset=1000.0) for n, c in large_shapes])
 
     def numeric_at(self, inputs):
         # Adding a constant to a row changes neither the loss nor its gradient; differences of a loss
@@ -164,9 +159,6 @@ class SoftmaxCrossEntropyCheck(LossPairCheck):
 
 # --------------------------------------------------------------------------- multiclass SVM
 class MulticlassSvmCheck(LossPairCheck):
-    name = "check_multiclass_svm"
-    functions = ("multiclass_svm_forward", "multiclass_svm_backward")
-    default_seed = 602
     hints = {"scale": "The loss is the average over the N examples, so is its gradient.",
              "upstream": UPSTREAM_HINT,
              "value": "Sum max(0, s_j - s_y + 1) over the wrong classes j only (the right class is "
@@ -175,17 +167,8 @@ class MulticlassSvmCheck(LossPairCheck):
 
     def cases(self, seed, shapes=((5, 4), (3, 6)), tie_shapes=()):
         rng = np.random.default_rng(seed)
-        out = []
-        for n, c in shapes:
-            s, y = class_scores(rng, n, c)
-            out.append(Case(f"N={n}, C={c}", {"scores": s, "y": y, "dloss": upstream(rng)}))
-        for n, c in tie_shapes:
-            s, y = class_scores(rng, n, c)
-            j = (int(y[0]) + 1) % c
-            s[0, y[0]], s[0, j] = 0.5, -0.5          # margin s_j - s_y + 1 exactly 0
-            out.append(Case(f"N={n}, C={c}, one margin exactly at the kink",
-                            {"scores": s, "y": y, "dloss": upstream(rng), "tie": [0, j]}))
-        return out
+        return ([class_case(rng, n, c) for n, c in shapes]
+                + [class_case(rng, n, c, tie=True) for n, c in tie_shapes])
 
     def tie_alternative(self, inputs, ref):
         """The gradient when the tie counts as a violation: nudge the tied score up a hair (the
@@ -198,9 +181,6 @@ class MulticlassSvmCheck(LossPairCheck):
 
 # --------------------------------------------------------------------------- squared hinge
 class SquaredHingeCheck(LossPairCheck):
-    name = "check_squared_hinge"
-    functions = ("squared_hinge_forward", "squared_hinge_backward")
-    default_seed = 603
     hints = {"scale": "d/dm of max(0, 1 - m)^2 is -2 max(0, 1 - m); the loss is a mean over N.",
              "upstream": UPSTREAM_HINT,
              "mismatch": "The chain rule from the margin m = y * s to the score s multiplies by y."}
@@ -221,21 +201,16 @@ class SquaredHingeCheck(LossPairCheck):
     @staticmethod
     def draw(rng, n):
         """Scores (N,) and labels of +-1 with margins away from 1, at least one on each side."""
-        while True:
-            y = rng.choice([-1.0, 1.0], size=n)
-            s = rng.normal(scale=1.5, size=n)
-            m = y * s
-            if np.all(np.abs(1.0 - m) > KINK_GAP) and (n < 2 or (np.any(m < 1) and np.any(m > 1))):
-                return s, y
+        def away(v):
+            m = v[0] * v[1]
+            return np.all(np.abs(1.0 - m) > KINK_GAP) and (n < 2 or (np.any(m < 1) and np.any(m > 1)))
+        y, s = redraw(lambda: (rng.choice([-1.0, 1.0], size=n), rng.normal(scale=1.5, size=n)), away)
+        return s, y
 
 
 # --------------------------------------------------------------------------- MSE
 class MseCheck(LossPairCheck):
-    name = "check_mse"
-    functions = ("mse_forward", "mse_backward")
     first, second = "pred", "target"
-    points = 1
-    default_seed = 604
     hints = {"scale": "The MSE is a mean over every entry of the array (all N * D of them); "
                       "the square brings down a 2.",
              "sign": "diff = pred - target: the gradient points toward larger predictions when pred is "
@@ -250,11 +225,6 @@ class MseCheck(LossPairCheck):
 
 # --------------------------------------------------------------------------- L2 penalty
 class L2PenaltyCheck(Check):
-    name = "check_l2_penalty"
-    slug = SLUG
-    functions = ("l2_penalty_forward", "l2_penalty_backward")
-    points = 1
-    default_seed = 605
     hints = {"scale": "The penalty is reg / 2 * sum(W ** 2): its gradient is reg * W (times dloss).",
              "upstream": UPSTREAM_HINT}
 
@@ -271,7 +241,7 @@ class L2PenaltyCheck(Check):
                                                       "dloss": upstream(rng)}))
         return out
 
-    def run(self, inputs, forward, backward):
+    def call(self, inputs, forward, backward):
         loss, cache = forward(inputs["params"], inputs["reg"])
         grads = backward(inputs["dloss"], cache)
         return {"loss": loss, "grads": {str(k): v for k, v in grads.items()}}
@@ -279,11 +249,8 @@ class L2PenaltyCheck(Check):
     def expected(self, inputs, ref):
         params, reg, dloss = inputs["params"], inputs["reg"], inputs["dloss"]
         out = {"loss": ref.l2_penalty_forward(params, reg)[0]}
-        for name in params:
-            def f(z, name=name):
-                return ref.l2_penalty_forward({**params, name: z}, reg)[0]
-            ones = gradcheck.numerical_gradient(f, np.array(params[name], dtype=np.float64))
-            out["d" + name], out["d" + name + "_ones"] = dloss * ones, ones
+        for key, ones in param_grads(lambda p: ref.l2_penalty_forward(p, reg)[0], params).items():
+            out[key], out[key + "_ones"] = dloss * ones, ones
         return out
 
     def judge(self, inputs, outputs, expected):
@@ -311,11 +278,6 @@ class L2PenaltyCheck(Check):
 
 # --------------------------------------------------------------------------- dropout
 class DropoutCheck(Check):
-    name = "check_dropout"
-    slug = SLUG
-    functions = ("dropout_forward", "dropout_backward")
-    points = 2
-    default_seed = 606
     hints = {"scale": "Inverted dropout divides the kept units by keep_prob during training, and does "
                       "nothing at all at test time.",
              "upstream": "dout has the shape of x: multiply it elementwise by the same mask.",
@@ -324,18 +286,12 @@ class DropoutCheck(Check):
 
     def cases(self, seed, shapes=((4, 5), (3, 8)), keep_probs=(0.6, 0.8), test_shapes=((4, 5),)):
         rng = np.random.default_rng(seed)
-        out = []
-        for shape, p in zip(shapes, keep_probs):
-            out.append(Case(f"train, x of shape {tuple(shape)}, keep_prob={p:g}",
-                            {"x": rng.normal(size=shape), "keep_prob": float(p), "mode": "train",
-                             "seed": int(rng.integers(1000)), "dout": rng.normal(size=shape)}))
-        for shape in test_shapes:
-            out.append(Case(f"test, x of shape {tuple(shape)}, keep_prob=0.5",
-                            {"x": rng.normal(size=shape), "keep_prob": 0.5, "mode": "test",
-                             "seed": int(rng.integers(1000)), "dout": rng.normal(size=shape)}))
-        return out
+        plan = [(s, p, "train") for s, p in zip(shapes, keep_probs)] + [(s, 0.5, "test") for s in test_shapes]
+        return [Case(f"{mode}, x of shape {tuple(shape)}, keep_prob={p:g}",
+                     {"x": rng.normal(size=shape), "keep_prob": float(p), "mode": mode,
+                      "seed": int(rng.integers(1000)), "dout": rng.normal(size=shape)}) for shape, p, mode in plan]
 
-    def run(self, inputs, forward, backward):
+    def call(self, inputs, forward, backward):
         out, cache = forward(inputs["x"], inputs["keep_prob"], inputs["mode"], inputs["seed"])
         return {"out": out, "dx": backward(inputs["dout"], cache)}
 
@@ -357,9 +313,10 @@ class DropoutCheck(Check):
         return [out] + grad_findings(outputs, expected, ["dx"])
 
 
-check_softmax_cross_entropy = SoftmaxCrossEntropyCheck()
-check_multiclass_svm = MulticlassSvmCheck()
-check_squared_hinge = SquaredHingeCheck()
-check_mse = MseCheck()
-check_l2_penalty = L2PenaltyCheck()
-check_dropout = DropoutCheck()
+check_softmax_cross_entropy = SoftmaxCrossEntropyCheck(
+    "softmax_cross_entropy_forward", "softmax_cross_entropy_backward", default_seed=601)
+check_multiclass_svm = MulticlassSvmCheck("multiclass_svm_forward", "multiclass_svm_backward", default_seed=602)
+check_squared_hinge = SquaredHingeCheck("squared_hinge_forward", "squared_hinge_backward", default_seed=603)
+check_mse = MseCheck("mse_forward", "mse_backward", points=1, default_seed=604)
+check_l2_penalty = L2PenaltyCheck("l2_penalty_forward", "l2_penalty_backward", points=1, default_seed=605)
+check_dropout = DropoutCheck("dropout_forward", "dropout_backward", points=2, default_seed=606)

@@ -17,20 +17,13 @@ w is not modified in place.
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, value_finding
+from autograder.checks.base import Case, Check, Finding, signed, value_finding
 
-SLUG = "ch07_optimisers"
 STEP_TOL = gradcheck.LOOSE_TOLERANCE   #: relative tolerance on each step (see the module docstring)
 
 
-def signed_gradient(rng, shape):
-    return rng.choice([-1.0, 1.0], size=shape) * rng.uniform(0.5, 2.0, size=shape)
-
-
 class RuleCheck(Check):
-    """Shared steps of the update-rule checks; a subclass names the rule and its hyperparameters."""
-    slug = SLUG
-    points = 1
+    """Shared steps of the update-rule checks; an instance names the rule and its hyperparameters."""
     hyper = {}            # hyperparameters handed to the rule in config
     step_hints = {}       # diagnosis -> hint added to a wrong step (never the answer)
 
@@ -39,19 +32,17 @@ class RuleCheck(Check):
         hyper = {**self.hyper, **(config or {})}
         text = ", ".join(f"{k}={v:g}" for k, v in hyper.items())
         return [Case(f"w of shape {tuple(s)}, {steps} steps, {text}",
-                     {"w": rng.normal(size=s), "grads": [signed_gradient(rng, s) for _ in range(steps)],
+                     {"w": rng.normal(size=s), "grads": [signed(rng, s) for _ in range(steps)],
                       "config": dict(hyper)}) for s in shapes]
 
-    def run(self, inputs, rule):
+    def call(self, inputs, rule):
         w, config = inputs["w"], dict(inputs["config"])
-        path, in_place = [np.array(w, dtype=np.float64)], False
+        path = [np.array(w, dtype=np.float64)]
         for dw in inputs["grads"]:
-            before = np.array(w, dtype=np.float64)
             next_w, config = rule(w, dw, config)
-            in_place = in_place or not np.array_equal(w, before)
             path.append(np.array(next_w, dtype=np.float64))
             w = np.array(next_w, dtype=np.float64)
-        return {"path": path, "in_place": bool(in_place)}
+        return {"path": path}
 
     def expected(self, inputs, ref):
         rule = getattr(ref, self.functions[0])
@@ -79,84 +70,14 @@ class RuleCheck(Check):
                 if f.diagnosis in self.step_hints:
                     f.message += " " + self.step_hints[f.diagnosis]
             found.append(f)
-        in_place = bool(outputs["in_place"])
+        in_place = not outputs["unchanged"]
         found.append(Finding("w unchanged", not in_place,
                              "w was changed in place: compute a new array (w - ..., not w -= ...)"
                              if in_place else "w itself was left unchanged.", "value" if in_place else "ok"))
         return found
 
 
-class MomentumCheck(RuleCheck):
-    name = "check_sgd_momentum"
-    functions = ("sgd_momentum",)
-    default_seed = 701
-    hyper = {"learning_rate": 0.1, "momentum": 0.9}
-    step_hints = {
-        "sign": "The velocity must move against the gradient, and w moves by the velocity.",
-        "value": "Keep the velocity in config['velocity'] (zeros the first time) and start from it on "
-                 "the next call.",
-    }
-
-
-class NesterovCheck(RuleCheck):
-    name = "check_nesterov"
-    functions = ("nesterov",)
-    default_seed = 702
-    hyper = {"learning_rate": 0.1, "momentum": 0.9}
-    step_hints = {
-        "sign": "Both parts of the step move against the gradient.",
-        "scale": "The step has two parts: momentum times the NEW velocity, and the plain gradient step.",
-        "value": "Update the velocity first, keep it in config, and look ahead with the new one.",
-    }
-
-
-class AdagradCheck(RuleCheck):
-    name = "check_adagrad"
-    functions = ("adagrad",)
-    default_seed = 703
-    hyper = {"learning_rate": 0.1, "epsilon": 1e-8}
-    step_hints = {
-        "value": "The cache is the running sum of SQUARED gradients, kept in config; the step divides by "
-                 "its square root (plus epsilon).",
-    }
-
-
-class RmspropCheck(RuleCheck):
-    name = "check_rmsprop"
-    functions = ("rmsprop",)
-    default_seed = 704
-    hyper = {"learning_rate": 0.01, "decay_rate": 0.9, "epsilon": 1e-8}
-    step_hints = {
-        "value": "The cache is a leaky average of squared gradients, kept in config; the step divides by "
-                 "its square root (plus epsilon).",
-        "scale": "Check which of the old cache and the new squared gradient gets decay_rate and which "
-                 "gets 1 - decay_rate.",
-    }
-
-
-class AdamCheck(RuleCheck):
-    name = "check_adam"
-    functions = ("adam",)
-    points = 2
-    default_seed = 705
-    hyper = {"learning_rate": 0.01, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}
-    step_hints = {
-        "scale": "With bias correction the first step is learning_rate in size in every coordinate. "
-                 "Count t from 1 at the first call and keep it in config.",
-        "value": "m averages dw with beta1, v averages dw**2 with beta2; keep m, v and t in config.",
-    }
-
-
 class StepDecayCheck(Check):
-    name = "check_step_decay"
-    slug = SLUG
-    functions = ("step_decay",)
-    points = 1
-    default_seed = 706
-    hints = {"value": "The rate stays at lr0 for t = 0 .. every - 1, and is multiplied by drop once more "
-                      "at each multiple of every.",
-             "scale": "At t = 0 the rate is lr0 itself; it first drops at t = every."}
-
     def cases(self, seed, settings=((0.1, 0.5, 10), (1.0, 0.3, 4))):
         rng = np.random.default_rng(seed)
         out = []
@@ -167,13 +88,12 @@ class StepDecayCheck(Check):
                             {"lr0": lr0, "drop": float(drop), "every": int(every), "ts": ts}))
         return out
 
-    def run(self, inputs, step_decay):
+    def call(self, inputs, step_decay):
         return {"rates": [float(step_decay(inputs["lr0"], t, inputs["drop"], inputs["every"]))
                           for t in inputs["ts"]]}
 
     def expected(self, inputs, ref):
-        return {"rates": [float(ref.step_decay(inputs["lr0"], t, inputs["drop"], inputs["every"]))
-                          for t in inputs["ts"]]}
+        return self.call(inputs, ref.step_decay)
 
     def judge(self, inputs, outputs, expected):
         f = value_finding("learning rates", np.array(outputs["rates"]), np.array(expected["rates"]))
@@ -188,9 +108,30 @@ class StepDecayCheck(Check):
         return [f]
 
 
-check_sgd_momentum = MomentumCheck()
-check_nesterov = NesterovCheck()
-check_adagrad = AdagradCheck()
-check_rmsprop = RmspropCheck()
-check_adam = AdamCheck()
-check_step_decay = StepDecayCheck()
+check_sgd_momentum = RuleCheck("sgd_momentum", default_seed=701, hyper={"learning_rate": 0.1, "momentum": 0.9},
+                               step_hints={
+    "sign": "The velocity must move against the gradient, and w moves by the velocity.",
+    "value": "Keep the velocity in config['velocity'] (zeros the first time) and start from it on the next call."})
+check_nesterov = RuleCheck("nesterov", default_seed=702, hyper={"learning_rate": 0.1, "momentum": 0.9}, step_hints={
+    "sign": "Both parts of the step move against the gradient.",
+    "scale": "The step has two parts: momentum times the NEW velocity, and the plain gradient step.",
+    "value": "Update the velocity first, keep it in config, and look ahead with the new one."})
+check_adagrad = RuleCheck("adagrad", default_seed=703, hyper={"learning_rate": 0.1, "epsilon": 1e-8}, step_hints={
+    "value": "The cache is the running sum of SQUARED gradients, kept in config; the step divides by its "
+             "square root (plus epsilon)."})
+check_rmsprop = RuleCheck("rmsprop", default_seed=704,
+                          hyper={"learning_rate": 0.01, "decay_rate": 0.9, "epsilon": 1e-8}, step_hints={
+    "value": "The cache is a leaky average of squared gradients, kept in config; the step divides by its "
+             "square root (plus epsilon).",
+    "scale": "Check which of the old cache and the new squared gradient gets decay_rate and which gets "
+             "1 - decay_rate."})
+check_adam = RuleCheck("adam", points=2, default_seed=705,
+                       hyper={"learning_rate": 0.01, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}, step_hints={
+    "scale": "With bias correction the first step is learning_rate in size in every coordinate. Count t "
+             "from 1 at the first call and keep it in config.",
+    "value": "m averages dw with beta1, v averages dw**2 with beta2; keep m, v and t in config."})
+check_step_decay = StepDecayCheck(
+    "step_decay", default_seed=706,
+    hints={"value": "The rate stays at lr0 for t = 0 .. every - 1, and is multiplied by drop once more "
+                    "at each multiple of every.",
+           "scale": "At t = 0 the rate is lr0 itself; it first drops at t = every."})

@@ -23,7 +23,6 @@ import stat
 from dataclasses import dataclass, field
 
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
-HIDDEN_END = "### END HIDDEN TESTS"
 MAX_CELLS = 5000
 MAX_CODE_BYTES = 4 << 20
 

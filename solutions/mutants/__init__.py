@@ -1,4 +1,19 @@
-"""Catalogues of realistic wrong answers, one module per chapter: ``MUTANTS = [Mutant(...), ...]``.
+"""Catalogues of realistic wrong answers, one module per chapter (``MUTANTS``), written in one form:
+``wrong(target, name, diagnosis=None, **params)`` registers the object it is applied to as a mutant
+that replaces the graded object ``target`` (the check's other objects are the reference's):
+
+    wrong = MUTANTS = Catalogue(__name__)
+
+    @wrong("affine_forward", "missing bias", "value")      # replaces, what it is, what feedback names
+    def affine_no_bias(x, W, b):
+        return x @ W, (x, W, b)
+
+    wrong("affine_backward", "every gradient negated", "sign")(negated(ref.affine_backward))
+
+A tuple of targets replaces several objects at once (with a tuple of objects); ``params`` are the
+check's parameters the mutant is graded with. The operators below make the mistakes that only
+transform a reference's output. A function written out with ``def`` must stand alone (the grading
+benchmark pastes it into a notebook as an answer): it uses only numpy and the notebook's own names.
 
     python -m solutions.mutants     prints, per graded function, how many mutants lose points
 
@@ -6,12 +21,84 @@ A mutant is killed when its check earns it fewer points than a right answer, and
 mutant names a diagnosis) the feedback names that diagnosis. tests/test_mutants.py asserts both.
 """
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from autograder.checks import SLUGS
 from autograder.checks.base import LiveOracle, checks_of, load
 
 
+@dataclass
+class Mutant:
+    """A wrong answer for one check: ``student`` replaces the graded object ``target`` (or is a dict
+    {graded name: object}); ``diagnosis`` is what the feedback must name (None: any)."""
+    check: str
+    name: str
+    student: object
+    diagnosis: str | None = None
+    params: dict = field(default_factory=dict)
+    target: str = ""
+
+    def objects(self, check, ref):
+        """The objects handed to ``check``: the reference's, with this mutant's replacements."""
+        swap = self.student if isinstance(self.student, dict) else {self.target or check.functions[0]: self.student}
+        return tuple(swap[f] if f in swap else getattr(ref, f) for f in check.functions)
+
+
+class Catalogue(list):
+    """The mutants of the chapter whose catalogue module is ``module`` (solutions.mutants.<slug>)."""
+
+    def __init__(self, module):
+        super().__init__()
+        checks = checks_of(load(module.rsplit(".", 1)[-1])).values()
+        self.owner = {f: c.name for c in checks for f in c.functions}
+
+    def __call__(self, target, name, diagnosis=None, **params):
+        def register(obj):
+            first = target if isinstance(target, str) else target[0]
+            student = obj if isinstance(target, str) else dict(zip(target, obj))
+            self.append(Mutant(self.owner[first], name, student, diagnosis, params, first))
+            return obj
+        return register
+
+
+# --------------------------------------------------------------------------- operators
+def _map(out, f):
+    if isinstance(out, tuple):
+        return tuple(f(v) for v in out)
+    if isinstance(out, dict):
+        return {k: f(v) for k, v in out.items()}
+    return f(out)
+
+
+def negated(fn):
+    """fn with every returned gradient negated (a flipped sign)."""
+    return lambda *args: _map(fn(*args), lambda g: -g)
+
+
+def scaled(fn, factor, only=None):
+    """fn with every returned gradient (or only its ``only``-th output) multiplied by ``factor``."""
+    if only is not None:
+        return with_output(fn, only, lambda value, *args: factor * value)
+    return lambda *args: _map(fn(*args), lambda g: factor * g)
+
+
+def without_upstream(fn):
+    """A backward that ignores its upstream gradient: fn(ones like it, cache)."""
+    return lambda dout, cache: fn(np.ones_like(dout) if np.ndim(dout) else 1.0, cache)
+
+
+def with_output(fn, index, change):
+    """fn with its ``index``-th returned value replaced by change(value, *args)."""
+    def mutant(*args):
+        out = list(fn(*args))
+        out[index] = change(out[index], *args)
+        return tuple(out)
+    return mutant
+
+
+# --------------------------------------------------------------------------- running them
 @dataclass
 class Outcome:
     slug: str
@@ -46,8 +133,8 @@ def catalogue(slug):
 def run_mutant(slug, mutant):
     """Grade one mutant with the reference oracle; return its Outcome."""
     check = checks_of(load(slug))[mutant.check]
-    oracle = LiveOracle(importlib.import_module(f"solutions.{slug}"))
-    report = check.evaluate(*mutant.objects, oracle=oracle, **mutant.params)
+    ref = importlib.import_module(f"solutions.{slug}")
+    report = check.evaluate(*mutant.objects(check, ref), oracle=LiveOracle(ref), **mutant.params)
     return Outcome(slug, mutant.check, mutant.name, report.earned, report.points,
                    mutant.diagnosis, report.diagnoses)
 

@@ -1,10 +1,14 @@
-"""Realistic wrong answers to the chapter 2 exercises; each must lose points (tests/test_mutants.py)."""
+"""Realistic wrong answers to the chapter 2 exercises (see solutions/mutants/__init__.py). Each one is
+written out in full: the grading benchmark pastes them into notebooks as answers."""
 import numpy as np
 
-from autograder.checks.base import Mutant
+from solutions.mutants import Catalogue
+
+wrong = MUTANTS = Catalogue(__name__)
 
 
 # --------------------------------------------------------------------------- numerical_gradient
+@wrong("numerical_gradient", "forward difference", "mismatch")
 def ng_forward_difference(f, x, h=1e-5):
     grad = np.zeros(x.shape)
     fx = f(x)
@@ -16,6 +20,7 @@ def ng_forward_difference(f, x, h=1e-5):
     return grad
 
 
+@wrong("numerical_gradient", "divides by h instead of 2h", "scale")
 def ng_divides_by_h(f, x, h=1e-5):
     grad = np.zeros(x.shape)
     for i in np.ndindex(x.shape):
@@ -29,6 +34,7 @@ def ng_divides_by_h(f, x, h=1e-5):
     return grad
 
 
+@wrong("numerical_gradient", "never restores x", "value")
 def ng_no_restore(f, x, h=1e-5):
     """Moves the entry to x + h, then to (x + h) - 2h, and never puts it back."""
     grad = np.zeros(x.shape)
@@ -41,6 +47,7 @@ def ng_no_restore(f, x, h=1e-5):
     return grad
 
 
+@wrong("numerical_gradient", "f(x - h) - f(x + h)", "sign")
 def ng_reversed(f, x, h=1e-5):
     grad = np.zeros(x.shape)
     for i in np.ndindex(x.shape):
@@ -54,6 +61,7 @@ def ng_reversed(f, x, h=1e-5):
     return grad
 
 
+@wrong("numerical_gradient", "x_plus = x aliasing", "zero")
 def ng_aliased(f, x, h=1e-5):
     """'Copies' x by assignment, so both evaluations see the same array (restored each time)."""
     grad = np.zeros(x.shape)
@@ -68,6 +76,7 @@ def ng_aliased(f, x, h=1e-5):
     return grad
 
 
+@wrong("numerical_gradient", "nudges every entry at once", "mismatch")
 def ng_all_at_once(f, x, h=1e-5):
     """Nudges every entry at the same time."""
     grad = np.zeros(x.shape)
@@ -77,6 +86,7 @@ def ng_all_at_once(f, x, h=1e-5):
 
 
 # --------------------------------------------------------------------------- numerical_gradient_array
+@wrong("numerical_gradient_array", "ignores dout", "upstream")
 def nga_ignores_dout(f, x, dout, h=1e-5):
     grad = np.zeros(x.shape)
     for i in np.ndindex(x.shape):
@@ -90,6 +100,7 @@ def nga_ignores_dout(f, x, dout, h=1e-5):
     return grad
 
 
+@wrong("numerical_gradient_array", "forward difference", "mismatch")
 def nga_forward_difference(f, x, dout, h=1e-5):
     grad = np.zeros(x.shape)
     base = np.sum(f(x) * dout)
@@ -101,6 +112,7 @@ def nga_forward_difference(f, x, dout, h=1e-5):
     return grad
 
 
+@wrong("numerical_gradient_array", "never restores x", "value")
 def nga_no_restore(f, x, dout, h=1e-5):
     grad = np.zeros(x.shape)
     for i in np.ndindex(x.shape):
@@ -112,6 +124,7 @@ def nga_no_restore(f, x, dout, h=1e-5):
     return grad
 
 
+@wrong("numerical_gradient_array", "divides by h instead of 2h", "scale")
 def nga_divides_by_h(f, x, dout, h=1e-5):
     grad = np.zeros(x.shape)
     for i in np.ndindex(x.shape):
@@ -125,6 +138,7 @@ def nga_divides_by_h(f, x, dout, h=1e-5):
     return grad
 
 
+@wrong("numerical_gradient_array", "mean instead of sum", "scale")
 def nga_mean(f, x, dout, h=1e-5):
     """Averages over the outputs instead of summing."""
     grad = np.zeros(x.shape)
@@ -139,6 +153,7 @@ def nga_mean(f, x, dout, h=1e-5):
     return grad
 
 
+@wrong("numerical_gradient_array", "keeps views of f's output", "zero", identity=True, seed=7)
 def nga_keeps_views(f, x, dout, h=1e-5):
     """Keeps f's outputs without copying them: wrong when f returns a view of x."""
     grad = np.zeros(x.shape)
@@ -154,94 +169,111 @@ def nga_keeps_views(f, x, dout, h=1e-5):
 
 
 # --------------------------------------------------------------------------- rel_error
+@wrong("rel_error", "mean instead of max")
 def re_mean(a, b):
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return float(np.mean(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
 
 
+@wrong("rel_error", "no absolute value in the numerator")
 def re_signed(a, b):
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return float(np.max((a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
 
 
+@wrong("rel_error", "max(|a|, |b|) in the denominator")
 def re_max_denominator(a, b):
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.maximum(np.abs(a), np.abs(b)))))
 
 
+@wrong("rel_error", "no floor in the denominator", kinds=('zeros', 'tiny'))
 def re_no_floor(a, b):
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         return float(np.max(np.abs(a - b) / (np.abs(a) + np.abs(b))))
 
 
+@wrong("rel_error", "returns the elementwise errors", "shape")
 def re_elementwise(a, b):
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))
 
 
+@wrong("rel_error", "ratio of the maxima")
 def re_ratio_of_maxima(a, b):
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return float(np.max(np.abs(a - b)) / max(1e-8, np.max(np.abs(a) + np.abs(b))))
 
 
 # --------------------------------------------------------------------------- reuse_backward
+@wrong("reuse_backward", "only the multiply's pull on x", "mismatch")
 def reuse_one_wire(dout, cache):
     """Counts only the multiply's pull on x, not the path through the add."""
     x, y = cache
     return (x + y) * dout, x * dout
 
 
+@wrong("reuse_backward", "drops the upstream gradient", "upstream")
 def reuse_no_upstream(dout, cache):
     x, y = cache
     return 2 * x + y, x.copy()
 
 
+@wrong("reuse_backward", "flipped sign", "sign")
 def reuse_sign(dout, cache):
     x, y = cache
     return -(2 * x + y) * dout, -x * dout
 
 
+@wrong("reuse_backward", "factor 2 on dy", "scale")
 def reuse_dy_doubled(dout, cache):
     x, y = cache
     return (2 * x + y) * dout, 2 * x * dout
 
 
+@wrong("reuse_backward", "dx and dy swapped", "mismatch")
 def reuse_swapped(dout, cache):
     x, y = cache
     return x * dout, (2 * x + y) * dout
 
 
 # --------------------------------------------------------------------------- tanh_layer_backward
+@wrong("tanh_layer_backward", "forgot the tanh derivative", "mismatch")
 def tanh_no_derivative(dout, cache):
     x, W, out = cache
     return dout @ W.T, x.T @ dout
 
 
+@wrong("tanh_layer_backward", "1 - out instead of 1 - out**2", "mismatch")
 def tanh_one_minus_out(dout, cache):
     x, W, out = cache
     dz = (1 - out) * dout
     return dz @ W.T, x.T @ dz
 
 
+@wrong("tanh_layer_backward", "dW transposed", "transpose")
 def tanh_transposed_dW(dout, cache):
     x, W, out = cache
     dz = (1 - out ** 2) * dout
     return dz @ W.T, dz.T @ x
 
 
+@wrong("tanh_layer_backward", "drops the upstream gradient", "upstream")
 def tanh_no_upstream(dout, cache):
     x, W, out = cache
     dz = 1 - out ** 2
     return dz @ W.T, x.T @ dz
 
 
+@wrong("tanh_layer_backward", "flipped sign", "sign")
 def tanh_sign(dout, cache):
     x, W, out = cache
     dz = (out ** 2 - 1) * dout
     return dz @ W.T, x.T @ dz
 
 
+@wrong("tanh_layer_backward", "sigmoid's derivative", "mismatch")
 def tanh_sigmoid_derivative(dout, cache):
     x, W, out = cache
     dz = out * (1 - out) * dout
@@ -249,72 +281,40 @@ def tanh_sigmoid_derivative(dout, cache):
 
 
 # --------------------------------------------------------------------------- row_norm_backward
+@wrong("row_norm_backward", "forgot to divide by the norm", "mismatch")
 def norm_no_division(dout, cache):
     x, out = cache
     return (x * dout[:, None],)
 
 
+@wrong("row_norm_backward", "kept the 2 of the square", "scale")
 def norm_squared_derivative(dout, cache):
     """Keeps the 2 from the derivative of the square: 2x / norm."""
     x, out = cache
     return (2 * x / out[:, None] * dout[:, None],)
 
 
+@wrong("row_norm_backward", "drops the upstream gradient", "upstream")
 def norm_no_upstream(dout, cache):
     x, out = cache
     return (x / out[:, None],)
 
 
+@wrong("row_norm_backward", "dout not broadcast over rows", "error")
 def norm_no_broadcast(dout, cache):
     x, out = cache
     return (x / out * dout,)
 
 
+@wrong("row_norm_backward", "divides by the squared norm", "mismatch")
 def norm_divides_by_square(dout, cache):
     x, out = cache
     return (x / out[:, None] ** 2 * dout[:, None],)
 
 
+@wrong("row_norm_backward", "flipped sign", "sign")
 def norm_sign(dout, cache):
     x, out = cache
     return (-x / out[:, None] * dout[:, None],)
 
 
-NG, NGA, RE = "check_numerical_gradient", "check_numerical_gradient_array", "check_rel_error"
-MUTANTS = [
-    Mutant(NG, "forward difference", ng_forward_difference, "mismatch"),
-    Mutant(NG, "divides by h instead of 2h", ng_divides_by_h, "scale"),
-    Mutant(NG, "never restores x", ng_no_restore, "value"),
-    Mutant(NG, "f(x - h) - f(x + h)", ng_reversed, "sign"),
-    Mutant(NG, "x_plus = x aliasing", ng_aliased, "zero"),
-    Mutant(NG, "nudges every entry at once", ng_all_at_once, "mismatch"),
-    Mutant(NGA, "ignores dout", nga_ignores_dout, "upstream"),
-    Mutant(NGA, "forward difference", nga_forward_difference, "mismatch"),
-    Mutant(NGA, "never restores x", nga_no_restore, "value"),
-    Mutant(NGA, "divides by h instead of 2h", nga_divides_by_h, "scale"),
-    Mutant(NGA, "mean instead of sum", nga_mean, "scale"),
-    Mutant(NGA, "keeps views of f's output", nga_keeps_views, "zero", {"identity": True, "seed": 7}),
-    Mutant(RE, "mean instead of max", re_mean, None),
-    Mutant(RE, "no absolute value in the numerator", re_signed, None),
-    Mutant(RE, "max(|a|, |b|) in the denominator", re_max_denominator, None),
-    Mutant(RE, "no floor in the denominator", re_no_floor, None, {"kinds": ("zeros", "tiny")}),
-    Mutant(RE, "returns the elementwise errors", re_elementwise, "shape"),
-    Mutant(RE, "ratio of the maxima", re_ratio_of_maxima, None),
-    Mutant("check_reuse_backward", "only the multiply's pull on x", reuse_one_wire, "mismatch"),
-    Mutant("check_reuse_backward", "drops the upstream gradient", reuse_no_upstream, "upstream"),
-    Mutant("check_reuse_backward", "flipped sign", reuse_sign, "sign"),
-    Mutant("check_reuse_backward", "factor 2 on dy", reuse_dy_doubled, "scale"),
-    Mutant("check_reuse_backward", "dx and dy swapped", reuse_swapped, "mismatch"),
-    Mutant("check_tanh_layer_backward", "forgot the tanh derivative", tanh_no_derivative, "mismatch"),
-    Mutant("check_tanh_layer_backward", "1 - out instead of 1 - out**2", tanh_one_minus_out, "mismatch"),
-    Mutant("check_tanh_layer_backward", "dW transposed", tanh_transposed_dW, "transpose"),
-    Mutant("check_tanh_layer_backward", "drops the upstream gradient", tanh_no_upstream, "upstream"),
-    Mutant("check_tanh_layer_backward", "flipped sign", tanh_sign, "sign"),
-    Mutant("check_tanh_layer_backward", "sigmoid's derivative", tanh_sigmoid_derivative, "mismatch"),
-    Mutant("check_row_norm_backward", "forgot to divide by the norm", norm_no_division, "mismatch"),
-    Mutant("check_row_norm_backward", "kept the 2 of the square", norm_squared_derivative, "scale"),
-    Mutant("check_row_norm_backward", "drops the upstream gradient", norm_no_upstream, "upstream"),
-    Mutant("check_row_norm_backward", "dout not broadcast over rows", norm_no_broadcast, "error"),
-    Mutant("check_row_norm_backward", "divides by the squared norm", norm_divides_by_square, "mismatch"),
-    Mutant("check_row_norm_backward", "flipped sign", norm_sign, "sign"),
-]

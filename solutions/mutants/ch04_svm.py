@@ -1,15 +1,19 @@
-"""Realistic wrong answers for the chapter 4 exercises; each must lose points (tests/test_mutants.py)."""
+"""Realistic wrong answers for the chapter 4 exercises (see solutions/mutants/__init__.py)."""
+from functools import partial
+
 import numpy as np
 
-from autograder.checks.base import Mutant
 from solutions import ch04_svm as ref
+from solutions.mutants import Catalogue, negated
+
+wrong = MUTANTS = Catalogue(__name__)
 
 
 # --------------------------------------------------------------------------- svm_pull
-def pull_flipped(score, label):
-    return -ref.svm_pull(score, label)
+wrong("svm_pull", "pull points the wrong way", "sign")(negated(ref.svm_pull))
 
 
+@wrong("svm_pull", "threshold at 0 instead of the margin", "value")
 def pull_threshold_zero(score, label):
     """Asks only for the right side of the boundary, not the margin."""
     if label > 0 and score < 0:
@@ -19,6 +23,7 @@ def pull_threshold_zero(score, label):
     return 0.0
 
 
+@wrong("svm_pull", "pulls a point exactly on the margin", "value")
 def pull_on_the_margin(score, label):
     """<= where < belongs: a point exactly on the margin is still pulled."""
     if label > 0 and score <= 1:
@@ -28,15 +33,18 @@ def pull_on_the_margin(score, label):
     return 0.0
 
 
+@wrong("svm_pull", "never pulls negative points", "value")
 def pull_positives_only(score, label):
     return 1.0 if label > 0 and score < 1 else 0.0
 
 
+@wrong("svm_pull", "pull proportional to the shortfall", "value")
 def pull_proportional(score, label):
     """The squared-hinge idea: pull as hard as the score falls short."""
     return label * max(0.0, 1.0 - label * score)
 
 
+@wrong("svm_pull", "always pulls towards the label", "value")
 def pull_always(score, label):
     return float(label)
 
@@ -50,38 +58,23 @@ def _update_with(w, point, label, step_size, reg, springs=(1.0, 1.0, 0.0), sign=
     return w + sign * (step_size if use_step else 1.0) * dw
 
 
-def update_spring_on_c(w, point, label, step_size=0.01, reg=0.1):
-    return _update_with(w, point, label, step_size, reg, springs=(1.0, 1.0, 1.0))
+wrong("svm_update", "spring on the bias c too", "value")(partial(_update_with, springs=(1.0, 1.0, 1.0)))
+wrong("svm_update", "missing regularisation", "value")(partial(_update_with, springs=(0.0, 0.0, 0.0)))
+wrong("svm_update", "springs pull away from zero", "value")(partial(_update_with, springs=(-1.0, -1.0, 0.0)))
+wrong("svm_update", "moves against the pull", "sign")(partial(_update_with, sign=-1.0))
+wrong("svm_update", "step size never applied", "scale")(partial(_update_with, use_step=False))
+wrong("svm_update", "x and y swapped", "value")(partial(_update_with, swap=True))
 
 
-def update_no_springs(w, point, label, step_size=0.01, reg=0.1):
-    return _update_with(w, point, label, step_size, reg, springs=(0.0, 0.0, 0.0))
-
-
-def update_springs_push_out(w, point, label, step_size=0.01, reg=0.1):
-    return _update_with(w, point, label, step_size, reg, springs=(-1.0, -1.0, 0.0))
-
-
-def update_against_pull(w, point, label, step_size=0.01, reg=0.1):
-    return _update_with(w, point, label, step_size, reg, sign=-1.0)
-
-
-def update_without_step(w, point, label, step_size=0.01, reg=0.1):
-    return _update_with(w, point, label, step_size, reg, use_step=False)
-
-
-def update_swapped_inputs(w, point, label, step_size=0.01, reg=0.1):
-    return _update_with(w, point, label, step_size, reg, swap=True)
-
-
+@wrong("svm_update", "updates w in place", "value")
 def update_in_place(w, point, label, step_size=0.01, reg=0.1):
     w += step_size * (_update_with(w.copy(), point, label, 1.0, reg) - w)
     return w
 
 
 # --------------------------------------------------------------------------- svm_cost_forward / backward
-def _cost_pair(hinge=lambda m: np.maximum(0.0, 1.0 - m), dhinge=lambda m: np.where(m < 1.0, -1.0, 0.0),
-               penalised=(1, 1, 0), reg_grad_factor=2.0, reduce=np.sum, use_dcost=True, sign=1.0):
+def _cost(hinge=lambda m: np.maximum(0.0, 1.0 - m), dhinge=lambda m: np.where(m < 1.0, -1.0, 0.0),
+          penalised=(1, 1, 0), reg_grad_factor=2.0, reduce=np.sum, use_dcost=True, sign=1.0):
     pen = np.array(penalised, dtype=float)
 
     def forward(w, X, y, alpha):
@@ -97,16 +90,10 @@ def _cost_pair(hinge=lambda m: np.maximum(0.0, 1.0 - m), dhinge=lambda m: np.whe
     return forward, backward
 
 
-COST_DROPPED_UPSTREAM = _cost_pair(use_dcost=False)
-COST_PENALISES_BIAS = _cost_pair(penalised=(1, 1, 1))
-COST_PENALTY_GRAD_NO_2 = _cost_pair(reg_grad_factor=1.0)
-COST_GRAD_SIGN = _cost_pair(sign=-1.0)
-COST_NO_CLIP = _cost_pair(hinge=lambda m: 1.0 - m, dhinge=lambda m: -np.ones_like(m))
-COST_MEAN = _cost_pair(reduce=np.mean)
-COST_NO_PENALTY = _cost_pair(penalised=(0, 0, 0))
 
 
 # --------------------------------------------------------------------------- train_svm
+@wrong("train_svm", "off by one: skips the last update", "value")
 def train_skips_last(X, y, order, w0, step_size=0.01, reg=0.1):
     w = np.array(w0, dtype=float)
     for t in range(len(order) - 1):
@@ -114,6 +101,7 @@ def train_skips_last(X, y, order, w0, step_size=0.01, reg=0.1):
     return w
 
 
+@wrong("train_svm", "off by one: one update too many", "value")
 def train_one_extra(X, y, order, w0, step_size=0.01, reg=0.1):
     w = np.array(w0, dtype=float)
     for t in range(len(order) + 1):
@@ -122,6 +110,7 @@ def train_one_extra(X, y, order, w0, step_size=0.01, reg=0.1):
     return w
 
 
+@wrong("train_svm", "ignores order, draws its own points", "value")
 def train_own_random_points(X, y, order, w0, step_size=0.01, reg=0.1):
     rng = np.random.default_rng(123)
     w = np.array(w0, dtype=float)
@@ -131,6 +120,7 @@ def train_own_random_points(X, y, order, w0, step_size=0.01, reg=0.1):
     return w
 
 
+@wrong("train_svm", "every update starts again from w0", "value")
 def train_restarts_each_step(X, y, order, w0, step_size=0.01, reg=0.1):
     w = np.array(w0, dtype=float)
     for i in order:
@@ -138,6 +128,7 @@ def train_restarts_each_step(X, y, order, w0, step_size=0.01, reg=0.1):
     return w
 
 
+@wrong("train_svm", "modifies w0 in place", "value")
 def train_in_place(X, y, order, w0, step_size=0.01, reg=0.1):
     w = w0
     for i in order:
@@ -145,6 +136,7 @@ def train_in_place(X, y, order, w0, step_size=0.01, reg=0.1):
     return w
 
 
+@wrong("train_svm", "discards the updates", "value")
 def train_returns_start(X, y, order, w0, step_size=0.01, reg=0.1):
     w = np.array(w0, dtype=float)
     for i in order:
@@ -152,6 +144,7 @@ def train_returns_start(X, y, order, w0, step_size=0.01, reg=0.1):
     return w
 
 
+@wrong("train_svm", "step size and reg not passed on", "value", step_size=0.05, reg=0.3)
 def train_default_hyperparameters(X, y, order, w0, step_size=0.01, reg=0.1):
     w = np.array(w0, dtype=float)
     for i in order:
@@ -159,36 +152,12 @@ def train_default_hyperparameters(X, y, order, w0, step_size=0.01, reg=0.1):
     return w
 
 
-MUTANTS = [
-    Mutant("check_svm_pull", "pull points the wrong way", pull_flipped, "sign"),
-    Mutant("check_svm_pull", "threshold at 0 instead of the margin", pull_threshold_zero, "value"),
-    Mutant("check_svm_pull", "pulls a point exactly on the margin", pull_on_the_margin, "value"),
-    Mutant("check_svm_pull", "never pulls negative points", pull_positives_only, "value"),
-    Mutant("check_svm_pull", "pull proportional to the shortfall", pull_proportional, "value"),
-    Mutant("check_svm_pull", "always pulls towards the label", pull_always, "value"),
 
-    Mutant("check_svm_update", "spring on the bias c too", update_spring_on_c, "value"),
-    Mutant("check_svm_update", "missing regularisation", update_no_springs, "value"),
-    Mutant("check_svm_update", "springs pull away from zero", update_springs_push_out, "value"),
-    Mutant("check_svm_update", "moves against the pull", update_against_pull, "sign"),
-    Mutant("check_svm_update", "step size never applied", update_without_step, "scale"),
-    Mutant("check_svm_update", "x and y swapped", update_swapped_inputs, "value"),
-    Mutant("check_svm_update", "updates w in place", update_in_place, "value"),
-
-    Mutant("check_svm_cost", "dropped upstream gradient", COST_DROPPED_UPSTREAM, "upstream"),
-    Mutant("check_svm_cost", "bias penalised", COST_PENALISES_BIAS, None),
-    Mutant("check_svm_cost", "penalty gradient missing its factor 2", COST_PENALTY_GRAD_NO_2, "mismatch"),
-    Mutant("check_svm_cost", "gradient sign flipped", COST_GRAD_SIGN, "sign"),
-    Mutant("check_svm_cost", "hinge not clipped at zero", COST_NO_CLIP, None),
-    Mutant("check_svm_cost", "mean of hinges instead of the sum", COST_MEAN, None),
-    Mutant("check_svm_cost", "missing regularisation", COST_NO_PENALTY, "value"),
-
-    Mutant("check_train_svm", "off by one: skips the last update", train_skips_last, "value"),
-    Mutant("check_train_svm", "off by one: one update too many", train_one_extra, "value"),
-    Mutant("check_train_svm", "ignores order, draws its own points", train_own_random_points, "value"),
-    Mutant("check_train_svm", "every update starts again from w0", train_restarts_each_step, "value"),
-    Mutant("check_train_svm", "modifies w0 in place", train_in_place, "value"),
-    Mutant("check_train_svm", "discards the updates", train_returns_start, "value"),
-    Mutant("check_train_svm", "step size and reg not passed on", train_default_hyperparameters, "value",
-           params={"step_size": 0.05, "reg": 0.3}),
-]
+COST = ("svm_cost_forward", "svm_cost_backward")
+wrong(COST, "dropped upstream gradient", "upstream")(_cost(use_dcost=False))
+wrong(COST, "bias penalised")(_cost(penalised=(1, 1, 1)))
+wrong(COST, "penalty gradient missing its factor 2", "mismatch")(_cost(reg_grad_factor=1.0))
+wrong(COST, "gradient sign flipped", "sign")(_cost(sign=-1.0))
+wrong(COST, "hinge not clipped at zero")(_cost(hinge=lambda m: 1.0 - m, dhinge=lambda m: -np.ones_like(m)))
+wrong(COST, "mean of hinges instead of the sum")(_cost(reduce=np.mean))
+wrong(COST, "missing regularisation", "value")(_cost(penalised=(0, 0, 0)))

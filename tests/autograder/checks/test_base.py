@@ -11,8 +11,6 @@ from autograder.checks.base import Case, Check, CheckFailed, LiveOracle, decode,
 
 class ScaleBackward(Check):
     """Grades backward(dout, x, w) -> (dx, dw) of out = x * w (elementwise)."""
-    name = "check_scale_backward"
-    slug = "demo"
     functions = ("scale_backward",)
     points = 2
 
@@ -21,7 +19,7 @@ class ScaleBackward(Check):
         return [Case(f"shape {s}", {"x": rng.normal(size=s), "w": rng.normal(size=s),
                                     "dout": rng.normal(size=s)}) for s in shapes]
 
-    def run(self, inputs, scale_backward):
+    def call(self, inputs, scale_backward):
         dx, dw = scale_backward(inputs["dout"], inputs["x"], inputs["w"])
         return {"dx": dx, "dw": dw}
 
@@ -34,12 +32,39 @@ class ScaleBackward(Check):
 
 
 REF = types.SimpleNamespace(forward=lambda x, w: x * w)
+REF_RELU = types.SimpleNamespace(relu_forward=lambda x: (np.maximum(0.0, x), x))
 ORACLE = LiveOracle(REF)
 check = ScaleBackward()
 
 
 def right(dout, x, w):
     return dout * w, dout * x
+
+
+def test_name_and_slug_are_derived():
+    """Is a check named check_ + its graded object in snake case (a forward graded with its backward
+    without _forward), and does it belong to the module that declares it?"""
+    assert check.name == "check_scale_backward" and check.slug == "test_base"
+    assert Check("MultiplyGate").name == "check_multiply_gate"
+    assert Check("affine_forward").name == "check_affine_forward"
+    assert Check("mse_forward", "mse_backward").name == "check_mse"
+    assert base.load("ch03_backprop").check_linear_backward.slug == "ch03_backprop"
+
+
+def test_changed_inputs_are_noticed_nan_aware():
+    """Does run record a student that writes into its inputs, and not one whose inputs hold NaN?"""
+    inputs = {"x": np.array([1.0, np.nan]), "w": np.ones(2), "dout": np.ones(2)}
+
+    def in_place(dout, x, w):
+        w *= 2
+        return dout * w, dout * x
+    assert check.run(base.copy.deepcopy(inputs), right)["unchanged"] is True
+    assert check.run(base.copy.deepcopy(inputs), in_place)["unchanged"] is False
+    relu = base.BackwardCheck("relu_backward", cache=lambda i: i["x"], draw=lambda rng, shape: (
+        "x", {"x": rng.normal(size=shape), "dout": rng.normal(size=shape)}))
+    report = relu.evaluate(
+        lambda dout, x: np.multiply(dout, x > 0, out=dout), oracle=LiveOracle(REF_RELU))
+    assert report.earned == 0 and "changed an array it was given" in report.text()
 
 
 def test_right_answer_earns_full_marks():
@@ -71,9 +96,9 @@ def test_call_returns_zero_when_nothing_earned():
         raise NotImplementedError()
     score = check(stub, oracle=ORACLE)
     assert score == 0 and repr(score) == "0" and "not implemented" in score.report.text()
-    with pytest.raises(CheckFailed) as info:
+    with pytest.raises(AssertionError) as info:       # what a script sees from require()
         score.require()
-    assert isinstance(info.value, AssertionError)
+    assert type(info.value) is CheckFailed and info.value.report.earned == 0
     assert "not implemented" in str(info.value)
 
 

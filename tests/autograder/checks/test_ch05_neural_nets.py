@@ -6,6 +6,7 @@ import pytest
 
 from autograder.checks import ch05_neural_nets as C
 from autograder.checks.base import LiveOracle
+from autograder.datasets import digits_split
 from solutions import ch05_neural_nets as ref
 from solutions import ch05_neural_nets_mlp as mlp
 
@@ -132,16 +133,16 @@ def test_training_check_takes_seconds():
 
 def test_check_data_and_initialisation_match_the_reference():
     """Are the checks' digits split, initialisation and accuracy the reference module's?"""
-    for a, b in zip(C.load_digits_split(), mlp.load_digits_split()):
+    for a, b in zip(digits_split(), mlp.load_digits_split()):
         assert np.array_equal(a, b)
     p_check, p_ref = C.init_two_layer(64, 32, 10, seed=3), mlp.init_mlp((64, 32, 10), "he", seed=3)
     assert all(np.array_equal(p_check[k], p_ref[k]) for k in p_ref)
-    X, y, _, _ = C.load_digits_split()
+    X, y, _, _ = digits_split()
     assert C.two_layer_accuracy(p_ref, X, y) == mlp.accuracy(p_ref, X, y)
 
 
 def test_loaded_digits_are_fresh_copies():
     """Can a student who writes into the training data not spoil the next check's data?"""
-    X, _, _, _ = C.load_digits_split()
+    X, _, _, _ = digits_split()
     X[:] = 0.0
-    assert np.any(C.load_digits_split()[0] != 0.0)
+    assert np.any(digits_split()[0] != 0.0)

@@ -73,7 +73,7 @@ def test_svm_tie_accepts_either_convention():
 def test_overflow_is_explained():
     """Does a softmax that overflows at scores near 1000 get a message that says how to fix it?"""
     mutant = next(m for m in MUTANTS if m.name.startswith("exp of the raw scores"))
-    report = CHECKS["check_softmax_cross_entropy"].evaluate(*mutant.objects, oracle=ORACLE)
+    report = CHECKS["check_softmax_cross_entropy"].evaluate(*mutant.objects(CHECKS["check_softmax_cross_entropy"], ref), oracle=ORACLE)
     assert 0 < report.earned < report.points
     assert "maximum" in report.text() and "nan" in report.text()
 
@@ -92,7 +92,7 @@ def test_loss_factor_named_only_when_meaningful():
 def test_bias_penalty_is_explained():
     """Does penalising the biases cost the bias gradients, with a message saying biases are not penalised?"""
     mutant = next(m for m in MUTANTS if m.name == "biases regularised in the gradient")
-    report = CHECKS["check_l2_penalty"].evaluate(*mutant.objects, oracle=ORACLE)
+    report = CHECKS["check_l2_penalty"].evaluate(*mutant.objects(CHECKS["check_l2_penalty"], ref), oracle=ORACLE)
     failed = {f.what for _, f in report.problems()}
     assert failed == {"db1", "db2"} and "not penalised" in report.text()
 

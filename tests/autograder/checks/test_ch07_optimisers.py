@@ -80,14 +80,14 @@ def test_state_kept_outside_config_loses_points():
 def test_adam_diagnoses_bias_correction():
     """Is Adam without bias correction told its first step is about 3.16 times too large?"""
     mutant = next(m for m in MUTANTS if m.name == "no bias correction")
-    report = CHECKS["check_adam"].evaluate(*mutant.objects, oracle=ORACLE)
+    report = CHECKS["check_adam"].evaluate(*mutant.objects(CHECKS["check_adam"], ref), oracle=ORACLE)
     assert "3.162 times" in report.text() and "scale" in report.diagnoses
 
 
 def test_in_place_update_costs_only_its_finding():
     """Is a rule that writes into w still credited for its steps, losing only the in-place finding?"""
     mutant = next(m for m in MUTANTS if m.check == "check_adagrad" and m.name == "w updated in place")
-    report = CHECKS["check_adagrad"].evaluate(*mutant.objects, oracle=ORACLE)
+    report = CHECKS["check_adagrad"].evaluate(*mutant.objects(CHECKS["check_adagrad"], ref), oracle=ORACLE)
     assert {f.what for _, f in report.problems()} == {"w unchanged"}
     assert report.earned == pytest.approx(report.points * 3 / 4)
 
@@ -95,7 +95,7 @@ def test_in_place_update_costs_only_its_finding():
 def test_step_decay_names_the_first_wrong_step():
     """Does an off-by-one schedule hear at which t its rate first goes wrong?"""
     mutant = next(m for m in MUTANTS if m.name.startswith("drops one step early"))
-    report = CHECKS["check_step_decay"].evaluate(*mutant.objects, oracle=ORACLE)
+    report = CHECKS["check_step_decay"].evaluate(*mutant.objects(CHECKS["check_step_decay"], ref), oracle=ORACLE)
     assert "the rate at t = 9 is" in report.text() and "t = 3 is" in report.text()
 
 
