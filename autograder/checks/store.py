@@ -40,7 +40,7 @@ def same(stored, fresh):
     if isinstance(stored, numbers) and isinstance(fresh, numbers) \
             and not isinstance(stored, bool) and not isinstance(fresh, bool):
         return abs(stored - fresh) <= VERIFY_RTOL * max(abs(stored), abs(fresh), 1e-300)
-    return stored == fresh
+    return type(stored) is type(fresh) and stored == fresh
 
 
 def render(table):
