@@ -16,7 +16,6 @@ three-line function are alike by necessity, so a high share of little code is no
 from __future__ import annotations
 
 import io
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +29,7 @@ GUARANTEE = 30      #: a shared run this long is always found (winnowing window 
 MIN_MATCHED = 200   #: normalised characters two submissions must share to be flagged (~20 lines)
 MIN_SHARE = 0.5     #: ...and the share of one student's own normalised code they cover
 MAX_BYTES = 32 << 20
+MAX_OWN = 200_000   #: characters of a student's own code compared (the rest is ignored)
 
 
 @dataclass
@@ -97,20 +97,17 @@ def similar_pairs(codes, template=()):
     codes: {student: own code}; template: the release's code cells (their fingerprints are
     boilerplate)."""
     from copydetect import compare_files
-    logging.getLogger().disabled, was = True, logging.getLogger().disabled   # copydetect warns on empty code
-    try:
-        boiler = _boilerplate(template)
-        prints = {s: _fingerprint(c, boiler) for s, c in sorted(codes.items()) if c.strip()}
-        names = sorted(prints)
-        pairs = []
-        for i, a in enumerate(names):
-            for b in names[i + 1:]:
-                matched, (sa, sb), (la, lb) = compare_files(prints[a], prints[b])
-                if matched > 0:
-                    pairs.append(Pair(a, b, int(matched), float(sa), float(sb), _ranges(la),
-                                      _ranges(lb), codes[a], codes[b]))
-    finally:
-        logging.getLogger().disabled = was
+    boiler = _boilerplate(template)
+    prints = {s: _fingerprint(c[:MAX_OWN], boiler) for s, c in sorted(codes.items()) if c.strip()}
+    names = sorted(prints)
+    pairs = []
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            matched, (sa, sb), (la, lb) = compare_files(prints[a], prints[b])
+            if matched > 0:
+                pairs.append(Pair(a, b, int(matched), min(1.0, float(sa)), min(1.0, float(sb)),
+                                  _ranges(la), _ranges(lb),
+                                  prints[a].raw_code, prints[b].raw_code))
     return sorted(pairs, key=lambda p: (-p.matched, p.a, p.b))
 
 
