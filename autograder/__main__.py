@@ -20,7 +20,9 @@ import argparse
 import os
 import sys
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # workers and sandboxes share the cores
+from autograder.grader.sandbox import Limits  # noqa: E402 - light: no numpy behind it
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", Limits.BLAS_THREADS)   # before numpy: cores are shared
 
 
 def course_assignments():
@@ -67,6 +69,7 @@ def _grade(args, assignments=None):
 
 
 def parser():
+    from autograder.grader.batch import DEFAULT_WORKERS
     from autograder.grader.plan import SEED_MODES
     ap = argparse.ArgumentParser(prog="python -m autograder", description="The course's autograder.")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -77,7 +80,7 @@ def parser():
     g.add_argument("submissions", help="SUBMISSIONS/<student_id>/<slug>/<notebook>.ipynb")
     g.add_argument("--out", required=True, help="folder for grades.csv, feedback/, the gradebook")
     g.add_argument("--assignment", help="grade only this assignment (slug)")
-    g.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+    g.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
                    help="notebooks graded at once (default: the number of CPU cores; the grader's own "
                         "process mostly waits)")
     g.add_argument("--timeout", type=float, default=60.0, help="wall-clock seconds per notebook")

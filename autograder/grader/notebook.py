@@ -261,8 +261,11 @@ def parse_notebook(data):
     return out
 
 
-def read_submission(path, max_bytes):
-    return parse_notebook(read_bytes(path, max_bytes))
+def read_submission(path, max_bytes, with_bytes=False):
+    """The cells of a submitted notebook (and its bytes, ``with_bytes``); raise Unreadable."""
+    data = read_bytes(path, max_bytes)
+    cells = parse_notebook(data)
+    return (cells, data) if with_bytes else cells
 
 
 def is_test_cell(cell, tests, known_sources, check_names):

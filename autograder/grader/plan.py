@@ -115,12 +115,26 @@ class Plan:
     check_names: set
 
     @property
+    def digest(self):
+        """A hash of everything the plan grades with (cases, expected values, points)."""
+        return plan_digest(self)
+
+    @property
     def max_score(self):
         return round(sum(t.points for t in self.tests), 4)
 
     def check_objects(self):
         """{name: Check} of the assignment's check module (trusted import)."""
         return checks_of(import_from(self.assignment.check_module, self.assignment.check_paths))
+
+
+def plan_digest(plan):
+    h = hashlib.sha256(plan.assignment.slug.encode())
+    for t in plan.tests:
+        h.update(json.dumps([t.grade_id, t.points, t.hidden, t.check, list(t.objects), t.seed,
+                             [[c.label, c.weight, c.data, encode(c.expected)] for c in t.cases]],
+                            sort_keys=True, default=repr).encode())
+    return h.hexdigest()
 
 
 def roundtrip(value):

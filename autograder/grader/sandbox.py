@@ -57,6 +57,7 @@ class SandboxUnavailable(RuntimeError):
 
 @dataclass
 class Limits:
+    BLAS_THREADS = "1"             # OPENBLAS/OMP/MKL threads of workers and sandboxes
     timeout: float = 60.0          # wall clock per run, seconds
     memory: int = 2 << 30          # address space per process, bytes
     nproc: int = 256               # processes (and threads) of the sandbox user
@@ -64,6 +65,7 @@ class Limits:
     results: int = 16 << 20        # result records kept, bytes
     tmpfs: int = 64 << 20          # size of /tmp and of the working directory
     fsize: int = 64 << 20          # largest file a sandboxed process may write
+    uid_base: int = 62000          # run as root: the sandbox of worker slot i runs as uid_base + i
 
     @property
     def cpu(self):
@@ -254,7 +256,7 @@ class Sandbox:
                 "--perms", "1777", "--size", str(limits.tmpfs), "--tmpfs", "/home/student",
                 "--chdir", "/home/student", "--"]
         if self.as_root:
-            uid = 62000 if uid is None else uid
+            uid = limits.uid_base if uid is None else uid
             cmd += [self.setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                     "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
         return rl + cmd + python + [f"{INSIDE_ROOT}/autograder/grader/probe.py", INSIDE_JOB, str(fd)]
@@ -265,7 +267,7 @@ class Sandbox:
         return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "TMPDIR": tmp,
                 "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "MPLBACKEND": "Agg",
                 "MPLCONFIGDIR": f"{tmp}/mpl", "IPYTHONDIR": f"{tmp}/ipython",
-                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+                **{f"{lib}_NUM_THREADS": Limits.BLAS_THREADS for lib in ("OPENBLAS", "OMP", "MKL")}}
 
     # ------------------------------------------------------------------ run
     def run(self, job_dir, limits, uid=None, extra_paths=()):
@@ -316,15 +318,15 @@ def selftest(sandbox, limits, forbidden=(), extra_paths=(), uid=None):
     cannot start (no user namespaces, seccomp) shows up here with bwrap's own message."""
     import json
     import tempfile
+
+    from autograder.grader.job import Job
     job_dir = tempfile.mkdtemp(prefix="autograder-selftest-")
     try:
         os.chmod(job_dir, 0o755)
-        job = {"selftest": True, "sys_path": sandbox.sys_path(job_dir, extra_paths),
-               "forbidden": [os.path.realpath(p) for p in forbidden],
-               "grader_root": INSIDE_ROOT if sandbox.kind == "bwrap" else os.path.join(job_dir, "lib")}
-        with open(os.path.join(job_dir, "job.json"), "w") as fh:
-            json.dump(job, fh)
-        os.chmod(os.path.join(job_dir, "job.json"), 0o644)
+        Job(sandbox.sys_path(job_dir, extra_paths), selftest=True,
+            forbidden=[os.path.realpath(p) for p in forbidden],
+            grader_root=f"{INSIDE_ROOT}/autograder" if sandbox.kind == "bwrap"
+            else os.path.join(job_dir, "lib", "autograder")).write(job_dir)
         result = sandbox.run(job_dir, Limits(timeout=max(30.0, limits.timeout)), uid, extra_paths)
     finally:
         shutil.rmtree(job_dir, ignore_errors=True)
