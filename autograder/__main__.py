@@ -13,6 +13,10 @@
         the grade cells (--seeds notebook: the cases, and so the scores, of nbgrader autograde).
         Exit 0 when the batch completed (whatever the scores), 1 when an assignment could not
         be prepared, 2 when the grader cannot run (bad arguments, no sandbox).
+
+    python -m autograder report OUT
+        Write the class report OUT/report/index.html (and mistakes.csv, similar.csv) from the
+        outcome records saved in OUT/outcomes/; `grade` writes it too. Exit 2 without records.
 """
 from __future__ import annotations
 
@@ -68,6 +72,18 @@ def _grade(args, assignments=None):
     return batch.exit_code
 
 
+def _report(args, assignments=None):
+    from autograder.grader.outcomes import load_all
+    from autograder.report import write_report
+    records = load_all(args.out)
+    if not records:
+        print(f"error: no outcome records in {args.out} (grade into it first)", file=sys.stderr)
+        return 2
+    assignments = course_assignments() if assignments is None else assignments
+    print(write_report(args.out, records, releases={s: a.release for s, a in assignments.items()}))
+    return 0
+
+
 def parser():
     from autograder.grader.batch import DEFAULT_WORKERS
     from autograder.grader.plan import SEED_MODES
@@ -91,6 +107,8 @@ def parser():
     g.add_argument("--unsafe-no-sandbox", action="store_true",
                    help="run student code without bubblewrap (only for notebooks you trust)")
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r = sub.add_parser("report", help="write the class report from the outcome records in OUT")
+    r.add_argument("out", help="the folder a batch was graded into")
     return ap
 
 
@@ -98,6 +116,8 @@ def main(argv=None, assignments=None):
     args = parser().parse_args(argv)
     if args.command == "check":
         return _check(args)
+    if args.command == "report":
+        return _report(args, assignments)
     return _grade(args, assignments)
 
 

@@ -258,6 +258,11 @@ def grade_batch(submissions, out, assignments, only=None, workers=DEFAULT_WORKER
     found = [o for o in outcomes.load_all(out) if (o.student, o.slug) in scope]
     report.write_outputs(out, outcomes.load_all(out), stream)
     gradebook.record(db_url or f"sqlite:///{(out / 'gradebook.db').resolve()}", plans, found)
+    try:                                 # the class report (autograder/report), from every record
+        from autograder.report import write_report
+        write_report(out, outcomes.load_all(out), releases={s: a.release for s, a in assignments.items()})
+    except Exception as err:  # noqa: BLE001 - the grades are written; `report OUT` can retry
+        print(f"the class report could not be written ({type(err).__name__}: {err})", file=stream)
     batch = Batch(found, plan_errors, time.monotonic() - start)
     print(report.summary(batch.outcomes, batch.seconds, plan_errors), file=stream)
     return batch

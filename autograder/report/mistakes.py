@@ -16,6 +16,8 @@ import io
 import json
 from dataclasses import dataclass, field
 
+from autograder.grader.outcomes import clean
+
 #: sentences of the map: "<n> students <phrase> <function>"
 PHRASES = {
     "upstream": "dropped the upstream gradient in",
@@ -99,7 +101,7 @@ def mistake_map(graded):
 
 def cell_text(value):
     """A spreadsheet must not read a student's id as a formula."""
-    value = str(value)
+    value = clean(str(value))
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
@@ -112,6 +114,6 @@ def csv_text(assignments):
     writer.writerow(("assignment", "function", "diagnosis", "students", "points_lost", "student_ids"))
     for a in assignments:
         for c in a.cells:
-            writer.writerow([cell_text(a.slug), c.function, c.diagnosis, c.count, f"{c.points:g}",
-                             json.dumps(c.students, ensure_ascii=False)])
+            writer.writerow([cell_text(a.slug), cell_text(c.function), cell_text(c.diagnosis), c.count, f"{c.points:g}",
+                             json.dumps([clean(s) for s in c.students], ensure_ascii=False)])
     return buf.getvalue()

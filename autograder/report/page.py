@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from autograder.grader.outcomes import clean, component
 from autograder.report import plots, similarity as sim
 from autograder.report.mistakes import cell_text, csv_text, phrase
 
@@ -54,24 +55,30 @@ class Similarity:
 
 
 def e(value):
-    return html.escape(str(value), quote=True)
+    """Text for HTML: lone surrogates and control characters written as escapes, then escaped."""
+    return html.escape(clean(str(value)), quote=True)
 
 
 def _n(x):
     return f"{float(x):.2f}".rstrip("0").rstrip(".")
 
 
-def _safe_part(s):
-    return bool(s) and s not in (".", "..") and "/" not in s and "\\" not in s and "\0" not in s
+def _points(x):
+    return f"{_n(x)} point{'' if _n(x) == '1' else 's'}"
+
+
+def _duration(seconds):
+    return f"{seconds * 1000:.2g} ms" if seconds < 1 else f"{seconds:.3g} s"
 
 
 def _feedback(folder, student, slug):
-    """Relative link to a student's feedback page, or None when there is none."""
-    if not (_safe_part(student) and _safe_part(slug)):
+    """Relative link to a student's feedback page (where the grader writes it), or None."""
+    if not student or not slug:
         return None
-    if not (folder.parent / "feedback" / student / slug / f"{slug}.html").is_file():
+    parts = (component(student), component(slug), f"{component(slug)}.html")
+    if not folder.parent.joinpath("feedback", *parts).is_file():
         return None
-    return f"../feedback/{quote(student, safe='')}/{quote(slug, safe='')}/{quote(slug, safe='')}.html"
+    return "../feedback/" + "/".join(quote(p, safe="") for p in parts)
 
 
 def _student(folder, student, slug):
@@ -142,7 +149,7 @@ def _mistakes(a, k, folder):
         who = "student" if c.count == 1 else "students"
         people = ", ".join(_student(folder, s, a.slug) for s in c.students)
         parts.append(f"<li id='a{k}-m{i}'><b>{c.count} {who}</b> {e(phrase(c.diagnosis, c.count))} "
-                     f"<code>{e(c.function)}</code> ({_n(c.points)} points lost): {people}</li>")
+                     f"<code>{e(c.function)}</code> ({_points(c.points)} lost): {people}</li>")
     parts.append("</ol>")
     return "".join(parts)
 
@@ -153,8 +160,8 @@ def _functions(a):
     rows = []
     for f in a.functions:
         share = f"{100 * f.full / f.graded:.0f}% ({f.full} of {f.graded})" if f.graded else "-"
-        med = f"{f.median_seconds:.3g} s" if f.median_seconds is not None else "not recorded"
-        slow = f"{f.slowest[0]:.3g} s ({e(f.slowest[1])})" if f.slowest else "not recorded"
+        med = _duration(f.median_seconds) if f.median_seconds is not None else "not recorded"
+        slow = f"{_duration(f.slowest[0])} ({e(f.slowest[1])})" if f.slowest else "not recorded"
         rows.append([f"<td><code>{e(f.function)}</code></td>", f"<td class='n'>{share}</td>",
                      f"<td class='n'>{_n(f.lost)} of {_n(f.points * f.graded)}</td>",
                      f"<td class='n'>{med}</td>", f"<td>{slow}</td>"])

@@ -16,6 +16,7 @@ three-line function are alike by necessity, so a high share of little code is no
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +73,8 @@ def notebook_code(path):
 
 
 def release_code(slug, root=ROOT):
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", slug or ""):
+        return None
     path = Path(root) / "exercises" / slug / f"{slug}.ipynb"
     return notebook_code(path) if path.is_file() else None
 

@@ -26,6 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
 import answers  # noqa: E402
+
+from autograder.grader.outcomes import load_all  # noqa: E402
 from bench.grading import _defined_names, _function_names, _replace_def, _strip_markers, wrong_versions  # noqa: E402
 
 SLUG = "ch02_gradients"
@@ -37,7 +39,9 @@ class Class:
     submissions: Path
     out: Path
     mutants: dict          # student -> (mutant name, target function)
-    outcomes: list
+    outcomes: list         # the saved records, outcomes.load_all(out)
+    reported: bool         # did `grade` write OUT/report/index.html?
+    stderr: str
 
 
 def _answers():
@@ -92,16 +96,10 @@ def graded_class(tmp_path_factory):
     work = tmp_path_factory.mktemp("class")
     subs, out = work / "submitted", work / "out"
     mutants = build_class(subs)
-    try:
-        from autograder.grader.outcomes import load_all
-    except ImportError:      # TEMPORARY until the grader saves its records
-        from autograder.grader.batch import grade_batch
-        from autograder.grader.plan import course_assignments
-        batch = grade_batch(subs, out, course_assignments(), workers=2, progress=False, seeds="notebook")
-        return Class(subs, out, mutants, batch.outcomes)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(subs), "--out", str(out),
-                           "--workers", "2", "--no-progress", "--seeds", "notebook"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=900)
+                           "--workers", "2", "--no-progress", "--seeds", "notebook"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return Class(subs, out, mutants, load_all(out))
+    return Class(subs, out, mutants, load_all(out), (out / "report" / "index.html").is_file(),
+                 proc.stderr)

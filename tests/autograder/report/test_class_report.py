@@ -10,6 +10,10 @@ import csv
 import functools
 import importlib
 import json
+import os
+import shutil
+import subprocess
+import sys
 import threading
 from collections import defaultdict
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -20,7 +24,7 @@ from conftest import HOSTILE_ID, ROOT, SLUG
 
 from autograder.checks.base import LiveOracle, checks_of, load
 from autograder.grader.notebook import source_tests
-from autograder.report import compare, data, mistakes, write_report
+from autograder.report import compare, data, mistakes
 from solutions.mutants import catalogue
 
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -52,8 +56,26 @@ def expected_cells(mutants):
 
 @pytest.fixture(scope="module")
 def report(graded_class):
-    """OUT/report/index.html of the class."""
-    return write_report(graded_class.out, graded_class.outcomes, submissions=graded_class.submissions)
+    """OUT/report/index.html of the class, written again by `python -m autograder report OUT`."""
+    shutil.rmtree(graded_class.out / "report")
+    proc = subprocess.run([sys.executable, "-m", "autograder", "report", str(graded_class.out)], cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    path = graded_class.out / "report" / "index.html"
+    assert proc.stdout.strip() == str(path)
+    return path
+
+
+def test_grade_writes_the_report_and_report_needs_records(graded_class, tmp_path):
+    """Did `grade` write the report by itself, and does `report` on a folder without records
+    exit 2 with a reason (writing nothing)?"""
+    assert graded_class.reported, graded_class.stderr[-2000:]
+    proc = subprocess.run([sys.executable, "-m", "autograder", "report", str(tmp_path)], cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 2 and "no outcome records" in proc.stderr
+    assert not (tmp_path / "report").exists()
 
 
 @pytest.fixture(scope="module")
@@ -109,10 +131,11 @@ def test_mistakes_csv_is_the_map(graded_class, report):
 
 
 def test_a_disguised_copy_is_flagged_and_independent_solutions_are_not(graded_class):
-    """Is ORIGINAL-COPY flagged (renamed, reordered, commented), and no pair with FIRST, SECOND or
-    the untouched release, although all of them are correct?"""
+    """From the code in the saved records: is ORIGINAL-COPY flagged (renamed, reordered,
+    commented), and no pair with FIRST, SECOND or the untouched release, although all of them
+    are correct?"""
     (a,) = data.assignments(graded_class.outcomes)
-    pairs = compare([a], graded_class.submissions)[SLUG].pairs
+    pairs = compare([a])[SLUG].pairs
     flagged = {frozenset((p.a, p.b)) for p in pairs if p.flagged}
     assert frozenset(("COPY", "ORIGINAL")) in flagged
     for s in ("FIRST", "SECOND", "RELEASE"):

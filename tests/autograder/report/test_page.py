@@ -10,10 +10,7 @@ import pytest
 from autograder.checks.base import CaseResult, Finding, Report
 from autograder.report import data, mistakes, write_report
 
-try:
-    from autograder.grader.outcomes import Outcome
-except ImportError:          # TEMPORARY until the grader's records module is merged
-    from autograder.grader.submission import Outcome
+from autograder.grader.outcomes import Outcome
 
 EVIL_ID = "<script>alert('id')</script>"
 EVIL_MSG = "raised ValueError: <img src=x onerror=alert(2)> & </td></table>"
@@ -32,11 +29,9 @@ def entry(grade_id, function, points, findings_by_case, seconds=None):
     return entry
 
 
-def outcome(student, tests, slug="demo", status="graded", detail="", code=None):
-    o = Outcome(student, slug, status, sum(t["earned"] for t in tests), 4.0, detail, tests)
-    if code is not None:
-        o.code = code
-    return o
+def outcome(student, tests, slug="demo", status="graded", detail="", code=()):
+    return Outcome(student, slug, status, sum(t["earned"] for t in tests), 4.0, detail, tests,
+                   code=list(code))
 
 
 def wrong(msg="dx is wrong", diagnosis="sign"):
