@@ -42,7 +42,7 @@ padding:.6em;font-size:.85em}
 mark{background:#ffd54f}
 .pair{display:flex;gap:1em;flex-wrap:wrap}.pair>div{flex:1 1 24em;min-width:0}
 .flag{color:#a00;font-weight:bold}
-ul.students{columns:14em;padding-left:1.2em}
+ol.messages li{margin-bottom:.5em}
 """
 
 
@@ -172,11 +172,12 @@ def _functions(a):
 def _messages(a):
     if not a.messages:
         return ""
-    rows = [[f"<td class='n'>{m.students}</td>", f"<td><code>{e(m.function)}</code></td>",
-             f"<td>{e(m.example)}{' <i>(numbers vary)</i>' if m.varies else ''}</td>"] for m in a.messages]
+    items = [f"<li><b>{m.students} student{'' if m.students == 1 else 's'}</b>, "
+             f"<code>{e(m.function)}</code>: {e(m.example)}"
+             f"{' <i>(numbers vary)</i>' if m.varies else ''}</li>" for m in a.messages]
     return ("<h3>Feedback messages shown most often</h3><p>Counted once per student; messages that "
             "differ only in their numbers count as one (one of them is shown).</p>"
-            + _table(["students", "function", "message"], rows))
+            f"<ol class='messages'>{''.join(items)}</ol>")
 
 
 def _similarity(a, k, folder, s):

@@ -15,6 +15,8 @@ three-line function are alike by necessity, so a high share of little code is no
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -79,6 +81,24 @@ def release_code(slug, root=ROOT):
     return notebook_code(path) if path.is_file() else None
 
 
+def _stable_kgrams(string, k):
+    """copydetect's k-gram hashes, but the same in every process (it uses Python's ``hash``,
+    salted per process, so a pair near the threshold would be flagged on some runs only)."""
+    return np.array([int.from_bytes(hashlib.blake2b(string[i:i + k].encode("utf-8", "surrogatepass"),
+                                                    digest_size=8).digest(), "little", signed=True)
+                     for i in range(len(string) - k + 1)], dtype=np.int64)
+
+
+@contextlib.contextmanager
+def _stable_hashes():
+    import copydetect.utils as utils
+    saved, utils.hashed_kgrams = utils.hashed_kgrams, _stable_kgrams
+    try:
+        yield
+    finally:
+        utils.hashed_kgrams = saved
+
+
 def _fingerprint(code, boilerplate=None, window=GUARANTEE - NOISE + 1):
     from copydetect import CodeFingerprint
     return CodeFingerprint("code.py", NOISE, window, boilerplate=boilerplate, language="python",
@@ -100,8 +120,9 @@ def similar_pairs(codes, template=()):
     codes: {student: own code}; template: the release's code cells (their fingerprints are
     boilerplate)."""
     from copydetect import compare_files
-    boiler = _boilerplate(template)
-    prints = {s: _fingerprint(c[:MAX_OWN], boiler) for s, c in sorted(codes.items()) if c.strip()}
+    with _stable_hashes():
+        boiler = _boilerplate(template)
+        prints = {s: _fingerprint(c[:MAX_OWN], boiler) for s, c in sorted(codes.items()) if c.strip()}
     names = sorted(prints)
     pairs = []
     for i, a in enumerate(names):

@@ -1,6 +1,11 @@
 """Similarity of the students' own code (copydetect): what is flagged, what is not, and why."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import answers
 import pytest
 from conftest import SLUG
@@ -68,3 +73,16 @@ def test_groups_join_chains_of_flagged_pairs():
     def pair(a, b, matched):
         return sim.Pair(a, b, matched, 1.0, 1.0, [], [], "", "")
     assert sim.groups([pair("a", "b", 500), pair("c", "b", 500), pair("d", "e", 10)]) == [["a", "b", "c"]]
+
+
+def test_the_same_code_gives_the_same_pairs_in_every_process():
+    """Are the matched amounts the same in two processes with different hash salts (so a pair
+    near the threshold is not flagged on one run and not on the next)?"""
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); import answers; "
+              "from autograder.report import similarity as s; t = s.release_code('ch02_gradients'); "
+              "c = {n: s.own_code(list(getattr(answers, n).values()), t) for n in ('ORIGINAL', 'COPY', 'FIRST')}; "
+              "print([(p.a, p.b, p.matched, p.slices_a) for p in s.similar_pairs(c, t)])")
+    here = str(Path(__file__).resolve().parent)
+    runs = {subprocess.run([sys.executable, "-c", script, here], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(runs) == 1 and "COPY" in runs.pop()
