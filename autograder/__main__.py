@@ -80,7 +80,11 @@ def _report(args, assignments=None):
         print(f"error: no outcome records in {args.out} (grade into it first)", file=sys.stderr)
         return 2
     assignments = course_assignments() if assignments is None else assignments
-    print(write_report(args.out, records, releases={s: a.release for s, a in assignments.items()}))
+    try:
+        print(write_report(args.out, records, releases={s: a.release for s, a in assignments.items()}))
+    except OSError as err:
+        print(f"error: the report could not be written: {err}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -260,7 +260,8 @@ def grade_batch(submissions, out, assignments, only=None, workers=DEFAULT_WORKER
     gradebook.record(db_url or f"sqlite:///{(out / 'gradebook.db').resolve()}", plans, found)
     try:                                 # the class report (autograder/report), from every record
         from autograder.report import write_report
-        write_report(out, outcomes.load_all(out), releases={s: a.release for s, a in assignments.items()})
+        page = write_report(out, outcomes.load_all(out), releases={s: a.release for s, a in assignments.items()})
+        print(f"class report: {page}", file=stream)
     except Exception as err:  # noqa: BLE001 - the grades are written; `report OUT` can retry
         print(f"the class report could not be written ({type(err).__name__}: {err})", file=stream)
     batch = Batch(found, plan_errors, time.monotonic() - start)
