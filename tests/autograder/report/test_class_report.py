@@ -17,10 +17,9 @@ import sys
 import threading
 from collections import defaultdict
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
-from conftest import HOSTILE_ID, ROOT, SLUG
+from report_helpers import HOSTILE_ID, ROOT, SLUG
 
 from autograder.checks.base import LiveOracle, checks_of, load
 from autograder.grader.notebook import source_tests

@@ -8,9 +8,8 @@ from html.parser import HTMLParser
 import pytest
 
 from autograder.checks.base import CaseResult, Finding, Report
-from autograder.report import data, mistakes, write_report
-
 from autograder.grader.outcomes import Outcome
+from autograder.report import data, mistakes, write_report
 
 EVIL_ID = "<script>alert('id')</script>"
 EVIL_MSG = "raised ValueError: <img src=x onerror=alert(2)> & </td></table>"

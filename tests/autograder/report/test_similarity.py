@@ -6,9 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import answers
+import report_answers as answers
 import pytest
-from conftest import SLUG
+from report_helpers import SLUG
 
 from autograder.report import similarity as sim
 
@@ -78,7 +78,7 @@ def test_groups_join_chains_of_flagged_pairs():
 def test_the_same_code_gives_the_same_pairs_in_every_process():
     """Are the matched amounts the same in two processes with different hash salts (so a pair
     near the threshold is not flagged on one run and not on the next)?"""
-    script = ("import sys; sys.path.insert(0, sys.argv[1]); import answers; "
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); import report_answers as answers; "
               "from autograder.report import similarity as s; t = s.release_code('ch02_gradients'); "
               "c = {n: s.own_code(list(getattr(answers, n).values()), t) for n in ('ORIGINAL', 'COPY', 'FIRST')}; "
               "print([(p.a, p.b, p.matched, p.slices_a) for p in s.similar_pairs(c, t)])")
