@@ -24,6 +24,7 @@ from autograder.report.mistakes import cell_text, csv_text, phrase
 
 MAX_PAIRS = 30      #: flagged pairs listed on the page (all are in similar.csv)
 NEAR = 5            #: closest pairs below the threshold listed for comparison
+MAX_REASONS = 20    #: distinct reasons for ungradable submissions listed
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:72em;
@@ -113,7 +114,11 @@ def _overview(a, k, folder):
                      f"<figcaption>Scores of the {graded} graded submissions.</figcaption></figure>")
     if a.reasons:
         parts.append("<h3>Why submissions were ungradable</h3><ul>")
-        parts += [f"<li><b>{n}</b> &times; {e(reason)}</li>" for reason, n in a.reasons]
+        parts += [f"<li><b>{n}</b> &times; {e(reason)}</li>" for reason, n in a.reasons[:MAX_REASONS]]
+        rest = a.reasons[MAX_REASONS:]
+        if rest:
+            parts.append(f"<li>{len(rest)} other reason(s), {sum(n for _, n in rest)} submission(s): "
+                         f"see grades.csv</li>")
         parts.append("</ul>")
     return "".join(parts)
 

@@ -145,3 +145,12 @@ def test_a_second_run_replaces_the_report_whole(tmp_path):
     write_report(out, recs[:1], templates={"demo": []})
     assert not list(folder.glob("*pair*.html"))
     assert sorted(p.name for p in out.iterdir()) == ["report"]
+
+
+def test_ungradable_reasons_are_counted_and_capped(tmp_path):
+    """Are identical reasons counted together, and are a hundred distinct reasons cut to a short
+    list that says how many more there are?"""
+    recs = [outcome(f"s{i}", [], status="ungradable", detail=f"reason {i % 60}") for i in range(120)]
+    _, text = parse(write_report(tmp_path / "out", recs, templates={"demo": []}))
+    assert "2 × reason 0" in text and "40 other reason(s), 80 submission(s)" in text
+    assert "reason 59" not in text
