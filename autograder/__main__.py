@@ -6,13 +6,15 @@
 
     python -m autograder grade SUBMISSIONS --out OUT [--assignment SLUG] [--workers N]
                                [--timeout SECONDS] [--db URL] [--seeds secret|notebook]
-                               [--unsafe-no-sandbox]
+                               [--require-cgroups] [--unsafe-no-sandbox]
         Grade SUBMISSIONS/<student_id>/<slug>/<slug>.ipynb in a sandbox; write OUT/grades.csv,
         OUT/feedback/, and the nbgrader gradebook (OUT/gradebook.db unless --db). The tests draw
         their cases from seeds derived from a secret kept in OUT (default), or from the seeds in
         the grade cells (--seeds notebook: the cases, and so the scores, of nbgrader autograde).
-        Exit 0 when the batch completed (whatever the scores), 1 when an assignment could not
-        be prepared, 2 when the grader cannot run (bad arguments, no sandbox).
+        Each outcome is saved in OUT/outcomes/ as soon as it is known: a rerun after a crash
+        grades only what is missing. Exit 0 when the batch completed (whatever the scores), 1
+        when an assignment could not be prepared or the gradebook could not be written, 2 when
+        the grader cannot run (bad arguments, no sandbox, OUT locked by another run or unusable).
 
     python -m autograder report OUT
         Write the class report OUT/report/index.html (and mistakes.csv, similar.csv) from the
@@ -62,7 +64,8 @@ def _grade(args, assignments=None):
         batch = grade_batch(args.submissions, args.out, assignments, only=args.assignment,
                             workers=args.workers, limits=Limits(timeout=float(args.timeout)),
                             db_url=args.db, unsafe=args.unsafe_no_sandbox,
-                            progress=not args.no_progress, seeds=args.seeds)
+                            progress=not args.no_progress, seeds=args.seeds,
+                            require_cgroups=args.require_cgroups)
     except SandboxUnavailable as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -110,6 +113,9 @@ def parser():
                         "from the seeds written in the grade cells, as nbgrader autograde does")
     g.add_argument("--unsafe-no-sandbox", action="store_true",
                    help="run student code without bubblewrap (only for notebooks you trust)")
+    g.add_argument("--require-cgroups", action="store_true",
+                   help="refuse to grade unless memory, processes and CPU can be capped for each "
+                        "sandbox as a whole (cgroups v2, or v1, writable here)")
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
     r = sub.add_parser("report", help="write the class report from the outcome records in OUT")
     r.add_argument("out", help="the folder a batch was graded into")

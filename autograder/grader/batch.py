@@ -27,6 +27,7 @@ half-way resumes where it stopped.
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import multiprocessing
 import os
 import shutil
@@ -51,6 +52,7 @@ from autograder.grader.submission import Execution, judge_submission, prepare, r
 
 DEFAULT_WORKERS = os.cpu_count() or 1
 WORKER_DIED = "the grader's worker process died while grading this submission"
+LOCK_FILE = ".grader-lock"
 
 
 @dataclass
@@ -58,10 +60,11 @@ class Batch:
     outcomes: list
     plan_errors: dict = field(default_factory=dict)
     seconds: float = 0.0
+    gradebook_error: str = ""
 
     @property
     def exit_code(self):
-        return 1 if self.plan_errors else 0
+        return 1 if self.plan_errors or self.gradebook_error else 0
 
 
 @dataclass
@@ -171,7 +174,8 @@ def _row(student, slug, reason, max_score=0.0):
 
 
 def grade_batch(submissions, out, assignments, only=None, workers=DEFAULT_WORKERS, limits=None,
-                db_url=None, unsafe=False, progress=True, stream=None, seeds="secret", runner=None):
+                db_url=None, unsafe=False, progress=True, stream=None, seeds="secret", runner=None,
+                require_cgroups=False):
     """Grade every submission under ``submissions`` into ``out``. Raises SandboxUnavailable or
     ValueError when the grader cannot run; otherwise returns the Batch (see exit_code).
     ``seeds`` is one of plan.SEED_MODES; ``runner`` defaults to LocalPool(workers)."""
@@ -193,9 +197,64 @@ def grade_batch(submissions, out, assignments, only=None, workers=DEFAULT_WORKER
     for path, what in ((out, "OUT"), (submissions, "SUBMISSIONS")):
         if any(_overlaps(path, root) for root in sandbox.exposed_roots(extra)):
             raise ValueError(f"{what} lies inside a folder the sandbox shows to student code")
-    out.mkdir(parents=True, exist_ok=True)
+    lock = lock_out(out)
+    try:
+        return _grade(submissions, out, assignments, only, runner, limits, db_url, sandbox, extra,
+                      progress, stream, seeds, require_cgroups, start)
+    finally:
+        sandbox.caps.close()
+        os.close(lock)
+
+
+def lock_out(out):
+    """Create OUT if needed and lock it for this batch (an open descriptor holding the lock).
+    ValueError with one clear line when OUT is a file, not writable, or locked by another run."""
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"OUT {out} is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as err:
+        raise ValueError(f"OUT {out} cannot be written ({err.strerror})") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        holder = os.read(fd, 32).decode("ascii", "replace").strip() or "?"
+        os.close(fd)
+        raise ValueError(f"another grader (pid {holder}) is writing to OUT {out}; wait for it to "
+                         f"end, or choose another --out") from None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{os.getpid()}\n".encode())
+    return fd
+
+
+def _cgroup_policy(sandbox, runner, require, stream):
+    """Say what is not capped per sandbox as a whole; refuse when asked to (--require-cgroups),
+    or when run without root, with several workers and no cap on processes: RLIMIT_NPROC then
+    counts the processes of every sandbox together, so one fork bomb would stop the others."""
+    missing = sandbox.caps.missing
+    if not missing:
+        return
+    text = sandbox.caps.describe_missing()
+    if require:
+        raise SandboxUnavailable(f"--require-cgroups: not capped per sandbox as a whole: {text}")
+    if sandbox.kind == "bwrap" and not sandbox.as_root and getattr(runner, "workers", 1) > 1 \
+            and any(what == "processes" for what, _ in missing):
+        raise SandboxUnavailable(
+            "run without root and without a writable cgroup for processes, the sandboxes of all "
+            "workers share one process limit, so one student's fork bomb would make the others "
+            "ungradable: run as root, give this user a cgroup v2 subtree, or use --workers 1")
+    print(f"NOTE: not capped per sandbox as a whole (each process still has its own limits): {text}",
+          file=stream)
+
+
+def _grade(submissions, out, assignments, only, runner, limits, db_url, sandbox, extra, progress,
+           stream, seeds, require_cgroups, start):
     secret = load_secret(out)
-    tasks, rows = discover(submissions, assignments, only)
+    db_url = db_url or f"sqlite:///{(out / 'gradebook.db').resolve()}"
+    _check_gradebook(db_url)
+    _cgroup_policy(sandbox, runner, require_cgroups, stream)
+    tasks, rows = discover(submissions, assignments, only, stream)
 
     plans, plan_errors = {}, {}
     for slug in sorted({t.slug for t in tasks}):
@@ -257,13 +316,41 @@ def grade_batch(submissions, out, assignments, only=None, workers=DEFAULT_WORKER
             outcomes.remove(out, *key)
     found = [o for o in outcomes.load_all(out) if (o.student, o.slug) in scope]
     report.write_outputs(out, outcomes.load_all(out), stream)
-    gradebook.record(db_url or f"sqlite:///{(out / 'gradebook.db').resolve()}", plans, found)
     try:                                 # the class report (autograder/report), from every record
         from autograder.report import write_report
         page = write_report(out, outcomes.load_all(out), releases={s: a.release for s, a in assignments.items()})
         print(f"class report: {page}", file=stream)
     except Exception as err:  # noqa: BLE001 - the grades are written; `report OUT` can retry
-        print(f"the class report could not be written ({type(err).__name__}: {err})", file=stream)
+        print(f"the class report could not be written ({_one_line(err)})", file=stream)
     batch = Batch(found, plan_errors, time.monotonic() - start)
+    try:
+        gradebook.record(db_url, plans, found)
+    except Exception as err:  # noqa: BLE001 - grades.csv and feedback are written; say why not this
+        batch.gradebook_error = f"the gradebook {db_url} could not be written: {_one_line(err)}"
+        print(f"error: {batch.gradebook_error}", file=stream)
     print(report.summary(batch.outcomes, batch.seconds, plan_errors), file=stream)
     return batch
+
+
+def _check_gradebook(db_url):
+    """Refuse, before grading, a SQLite gradebook that is not a database (one line, no traceback)."""
+    import sqlite3
+    if not db_url.startswith("sqlite:///"):
+        return
+    path = db_url[len("sqlite:///"):]
+    if not os.path.exists(path):
+        return
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            con.execute("PRAGMA quick_check").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error as err:
+        raise ValueError(f"the gradebook {path} cannot be read ({err}); move it away or restore "
+                         f"it, then grade again (the saved outcomes refill it)") from None
+
+
+def _one_line(err):
+    text = " ".join(str(err).split()) or type(err).__name__
+    return f"{type(err).__name__}: {text[:300]}"

@@ -26,12 +26,26 @@ def _entries(path):
         return None
 
 
-def discover(submissions, known, only=None):
-    """(tasks, rows for layout problems) under SUBMISSIONS."""
+def _holds_assignment(entry, known):
+    try:
+        return entry.is_dir(follow_symlinks=False) and any(
+            e.name in known for e in os.scandir(entry.path))
+    except OSError:
+        return False
+
+
+def discover(submissions, known, only=None, stream=None):
+    """(tasks, rows for layout problems) under SUBMISSIONS. A student folder whose name starts
+    with a dot is graded like any other when it holds a folder named like an assignment (a
+    student id may start with a dot); otherwise it is taken for a tool's folder (.git,
+    .ipynb_checkpoints) and skipped, with a warning on ``stream`` naming it."""
     from autograder.grader.submission import Task
-    tasks, rows = [], []
+    tasks, rows, skipped = [], [], []
     for student in _entries(submissions) or []:
         sid = clean(student.name)
+        if student.name.startswith(".") and not _holds_assignment(student, known):
+            skipped.append(sid)
+            continue
         if student.is_symlink():
             rows.append(_row(sid, only or "", "the student's folder is a symbolic link"))
             continue
@@ -70,4 +84,7 @@ def discover(submissions, known, only=None):
                                      f"(expected {sid}/{base}/{slug})"))
         if not found and only is None:
             rows.append(_row(sid, "", "no assignment folder in the student's folder"))
+    if skipped and stream is not None:
+        print(f"WARNING: skipped folders whose name starts with a dot and that hold no assignment "
+              f"folder: {', '.join(skipped)}", file=stream)
     return tasks, rows

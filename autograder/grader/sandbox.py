@@ -43,6 +43,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.grader.cgroup import Caps
 
 PROBE = Path(__file__).with_name("probe.py")
 INSIDE_ROOT = "/opt/grader"
@@ -81,6 +82,7 @@ class RunResult:
     returncode: int | None
     timed_out: bool
     seconds: float
+    peak_memory: int | None = None     # the most the whole sandbox held at once (with cgroups)
 
     @property
     def how_it_ended(self):
@@ -166,8 +168,10 @@ def masked_packages(roots):
 class Sandbox:
     """How to start the probe. ``kind`` is "bwrap" or "none" (the --unsafe-no-sandbox path)."""
 
-    def __init__(self, kind, bwrap=None, setpriv=None, prlimit=None):
+    def __init__(self, kind, bwrap=None, setpriv=None, prlimit=None, caps=None):
         self.kind, self.bwrap, self.setpriv, self.prlimit = kind, bwrap, setpriv, prlimit
+        self.caps = caps or Caps()               # cgroups: caps on each run as a whole
+        self.runs = 0
         self.package = str(Path(__file__).resolve().parents[1])   # the autograder package
         self.as_root = os.geteuid() == 0
 
@@ -175,7 +179,7 @@ class Sandbox:
     def detect(cls, unsafe=False):
         prlimit = shutil.which("prlimit")
         if unsafe:
-            return cls("none", prlimit=prlimit)
+            return cls("none", prlimit=prlimit, caps=Caps.detect())
         bwrap = shutil.which("bwrap")
         if not bwrap:
             raise SandboxUnavailable(
@@ -189,7 +193,7 @@ class Sandbox:
         if os.geteuid() == 0 and not setpriv:
             raise SandboxUnavailable("running as root, setpriv (util-linux) is needed to drop to an "
                                      "unprivileged user inside the sandbox")
-        return cls("bwrap", bwrap, setpriv, prlimit)
+        return cls("bwrap", bwrap, setpriv, prlimit, Caps.detect())
 
     # ------------------------------------------------------------------ paths
     def binds(self):
@@ -278,11 +282,23 @@ class Sandbox:
         if self.kind != "bwrap":
             for sub in ("home", "tmp"):
                 os.makedirs(os.path.join(job_dir, sub), exist_ok=True)
+        self.runs += 1
+        group = self.caps.group(f"run-{os.getpid()}-{self.runs}", limits)
+        try:
+            return self._run(job_dir, limits, uid, extra_paths, cwd, group)
+        finally:
+            if group is not None:
+                group.close()
+
+    def _run(self, job_dir, limits, uid, extra_paths, cwd, group):
         r, w = os.pipe()
+        command = self.command(job_dir, w, limits, uid, extra_paths)
+        if group is not None:
+            command = group.wrap(command)
         start = time.monotonic()
         try:
             proc = subprocess.Popen(
-                self.command(job_dir, w, limits, uid, extra_paths), stdin=subprocess.DEVNULL,
+                command, stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=(w,), cwd=cwd,
                 env=self.environment(job_dir), process_group=0, close_fds=True)
         finally:
@@ -309,7 +325,7 @@ class Sandbox:
         records, overflow = results if len(results) == 2 else (b"", True)
         log_bytes, truncated = log if len(log) == 2 else (b"", True)
         return RunResult(records, overflow, log_bytes, truncated, proc.returncode, timed_out,
-                         time.monotonic() - start)
+                         time.monotonic() - start, group.peak_memory() if group else None)
 
 
 def selftest(sandbox, limits, forbidden=(), extra_paths=(), uid=None):

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 
 from autograder.checks.base import Case, CaseResult, Finding, Report, decode
 from autograder.grader.job import Job
-from autograder.grader.notebook import Unreadable, read_submission, split_code
+from autograder.grader.notebook import PlanError, Unreadable, read_submission, split_code
 from autograder.grader.outcomes import MAX_CELL_CHARS, Outcome, clean
 
 MAX_RUNS = 3
@@ -168,8 +168,12 @@ def prepare(task, plan, limits):
         return ungradable(task, plan.max_score, clean(str(err)))
     code, _ = split_code(cells, plan.test_sources, plan.released_sources, plan.check_names)
     a = plan.assignment
+    try:
+        own = plan.for_submission(code)
+    except PlanError as err:
+        return ungradable(task, plan.max_score, f"grader error: {err}")
     tests = [{"module": a.check_module, "check": t.check, "objects": list(t.objects),
-              "cases": [c.data for c in t.cases]} for t in plan.tests]
+              "cases": [c.data for c in t.cases]} for t in own.tests]
     return SubmissionJob(task.student, task.slug, task.folder, code, tests,
                          [str(p) for p in a.check_paths], [note] if note else [],
                          fingerprint(data, plan.digest, limits, task.folder))
@@ -369,6 +373,22 @@ def error_finding(what, err):
                    diagnosis)
 
 
+# What a failing finding of a hidden test says: what is wrong, never the values involved.
+HIDDEN = {"sign": "has the wrong sign", "scale": "is off by a constant factor",
+          "transpose": "is transposed", "shape": "has the wrong shape or form",
+          "zero": "is zero where it should not be", "upstream": "does not use the upstream gradient",
+          "overwrite": "overwrites a gradient it should add to"}
+
+
+def hidden_message(finding):
+    """The message of a finding of a hidden test case: values (got, expected) left out."""
+    if finding.passed:
+        return "correct"
+    if finding.diagnosis in ("error", "not_implemented"):
+        return clean(finding.message)          # the student's own error, not the expected value
+    return f"{finding.what} {HIDDEN.get(finding.diagnosis, 'has wrong values')} on a hidden case."
+
+
 def _seconds(rec):
     s = rec.get("s")
     return float(s) if isinstance(s, (int, float)) and not isinstance(s, bool) and 0 <= s < 1e6 else 0.0
@@ -406,7 +426,7 @@ def judge_test(check, test, outputs, crashed, j, reason_missing):
             result = CaseResult(case.label, case.weight, [Finding(
                 "output", False, f"returned something of the wrong form ({type(err).__name__}).", "shape")])
         for f in result.findings:
-            f.message = clean(f.message)
+            f.message = hidden_message(f) if test.hidden else clean(f.message)
         report.results.append(result)
     return report, round(seconds, 6)
 
@@ -435,6 +455,7 @@ def _judge(job, plan, ex, checks):
         cells = ", ".join(f"cell {k + 1} {why}" for k, why in ex.skipped_cells)
         return ungradable(job, plan.max_score, "the notebook's code never reached the tests: "
                           + (cells or f"its process {reason}"), **base)
+    plan = plan.for_submission(job.cells)
     outputs = {(j, c): rec for j, c, rec in ex.outputs}
     crashed = {(j, c): why for j, c, why in ex.crashed}
     judged = [judge_test(checks[test.check], test, outputs, crashed, j, reason)
