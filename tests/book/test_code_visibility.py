@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import ast
 import io
-import textwrap
 import json
 import re
+import textwrap
 import tokenize
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -95,9 +95,10 @@ def without_comments_and_docstrings(code: str) -> list[str]:
         return lines
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
-                and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
-            for row in range(body[0].lineno, body[0].end_lineno + 1):
+        first = body[0] if isinstance(body, list) and body else None
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
+                and isinstance(first.value.value, str):
+            for row in range(first.lineno, first.end_lineno + 1):
                 lines[row - 1] = ""
     return lines
 
@@ -160,8 +161,8 @@ def graded_cells(slug: str) -> list[GradedCell]:
             continue
         source = "".join(cell["source"])
         names = tuple(re.findall(r"^(?:def|class)\s+(\w+)", source, re.MULTILINE))
-        lines = tuple(line for region in answer_regions(source) for line in substantive_lines(region)
-                      if squeeze(line) not in public)
+        lines = tuple(line for region in answer_regions(source)
+                      for line in substantive_lines(region) if squeeze(line) not in public)
         cells.append(GradedCell(slug, meta.get("grade_id", "?"), names, lines))
     return cells
 
@@ -250,7 +251,8 @@ def all_graded_cells(chapter_slugs) -> list[GradedCell]:
 
 
 def test_every_chapter_has_graded_answers_to_protect(all_graded_cells, chapter_slugs):
-    """Does the rule see the answers at all? Every chapter has solution cells with substantive lines."""
+    """Does the rule see the answers at all? Every chapter has solution cells with substantive
+    lines."""
     for slug in chapter_slugs:
         mine = [cell for cell in all_graded_cells if cell.slug == slug]
         assert mine, f"no solution cells found in solutions/{slug}/{slug}.ipynb"
@@ -280,13 +282,15 @@ def test_trivial_lines_are_only_name_moves():
     for line in ["x, W, b = cache", "return dx, dW, db", "dout = self.out.grad", "pass",
                  "for u in units:", "else:", "return 0.0", "", "self.u0, self.u1 = u0, u1"]:
         assert is_trivial(line), line
-    for line in ["dx = dout @ W.T", "return lr0 * drop ** (t // every)", "if label > 0 and score < 1:",
-                 "v = np.zeros_like(w)", "for name, w in params.items()}", "x[i] = keep"]:
+    for line in ["dx = dout @ W.T", "return lr0 * drop ** (t // every)",
+                 "if label > 0 and score < 1:", "v = np.zeros_like(w)",
+                 "for name, w in params.items()}", "x[i] = keep"]:
         assert not is_trivial(line), line
 
 
 def test_no_graded_answer_is_printed(book_html, all_graded_cells, toc_entries):
-    """Does any page of the built book print a graded answer (rule 1) or define a graded name (rule 2)?"""
+    """Does any page of the built book print a graded answer (rule 1) or define a graded name
+    (rule 2)?"""
     found = {}
     for page in toc_entries:
         html = (book_html / f"{page}.html").read_text(encoding="utf8")
@@ -294,7 +298,8 @@ def test_no_graded_answer_is_printed(book_html, all_graded_cells, toc_entries):
         problems = violations(blocks, all_graded_cells)
         if problems:
             found[page] = problems
-    report = "\n".join(f"{page}.html:\n  " + "\n  ".join(problems) for page, problems in found.items())
+    report = "\n".join(f"{page}.html:\n  " + "\n  ".join(problems)
+                       for page, problems in found.items())
     assert not found, "the book prints graded answers:\n" + report
 
 
