@@ -35,7 +35,17 @@ module, which must agree in signature. A check's ``name`` is ``check_`` + its fi
 
 Student code is called only inside ``run``: it snapshots what ``prepare`` hands the student, calls
 the subclass's ``call``, and records in ``outputs["unchanged"]`` whether the student left those
-inputs as they were (NaN-aware); a family decides what a changed input costs.
+inputs as they were (NaN-aware). Every check charges a changed input (``guard``): the whole case
+where the output may be the input itself (a layer's forward or backward, an update), else one
+failing finding "inputs" beside the others. Outputs that must be arrays are judged as returned
+(``array_finding``: a numpy array of floats of the stated shape), never converted first.
+
+Blame lands where the mistake is: a composite check (a neuron built of gates, a loss built of
+layers, a training loop built of an update) grades the student's composite on its own terms, and
+when it fails it first runs the visible cases of the parts it is built of (``parts``: graded name
+-> the part's check, found beside the composite in the student's namespace) and names the parts
+that fail their own test, instead of guessing at the composite's mistake. Each part's mistake
+costs points in the part's own check; the composite loses points only for its own result.
 """
 from __future__ import annotations
 
@@ -43,6 +53,7 @@ import copy
 import hashlib
 import html
 import importlib
+import itertools
 import json
 import math
 import re
@@ -257,7 +268,11 @@ class LiveOracle:
         self.module = module
 
     def expected(self, check, inputs):
-        return check.expected(copy.deepcopy(inputs), self.module)
+        exp = check.expected(copy.deepcopy(inputs), self.module)
+        if check.parts:      # what each part's visible cases give (see "Blame" in the module docstring)
+            exp["parts"] = {name: [self.expected(part, c.inputs) for c in part.cases(part.default_seed)]
+                            for name, part in check.parts.items()}
+        return exp
 
 
 class StoredOracle:
@@ -273,6 +288,15 @@ class StoredOracle:
                 "this case is checked by the grader, which has the reference solutions; "
                 "the visible checks run with their default parameters")
         return decode(self.table[key])
+
+
+class GivenOracle:
+    """Expected values computed before (by the grader, or for a composite's parts)."""
+    def __init__(self, values):
+        self.values = values
+
+    def expected(self, check, inputs):
+        return self.values
 
 
 def default_oracle(slug):
@@ -292,6 +316,8 @@ class Check:
     points: float = 1.0
     default_seed: int = 0
     hints: dict = {}          # diagnosis -> a hint specific to this function (never the answer)
+    guard: str = "finding"    # what a changed input costs: "finding", "case", or "" (judged by the check)
+    parts: dict = {}          # graded name -> check of a part a composite is built of
 
     def __init__(self, *functions, **declared):
         if functions:
@@ -322,7 +348,41 @@ class Check:
         before = copy.deepcopy(args)
         outputs = self.call(args, *student)
         outputs["unchanged"] = same(before, args)
+        if self.parts:
+            outputs["parts"] = self.run_parts(student[0])
         return outputs
+
+    def run_parts(self, composite):
+        """UNTRUSTED: the outputs of each part's visible cases, run on the student's own part (found
+        in the namespace the composite was written in), as plain data; {"raised": ...} for a part
+        that raised or returned something that is not plain data; parts not found are left out."""
+        namespace = _namespace(composite)
+        found = {}
+        for name, part in self.parts.items():
+            if namespace.get(name) is None:
+                continue
+            found[name] = []
+            for case in part.cases(part.default_seed):
+                try:
+                    out = part.run(copy.deepcopy(case.inputs), namespace[name])
+                    encode(out)
+                except Exception as err:  # noqa: BLE001 - a failing part is what blame reports
+                    out = {"raised": f"{type(err).__name__}: {err}"[:200]}
+                found[name].append(out)
+        return found
+
+    def blame(self, outputs, expected):
+        """Trusted: the parts (name, diagnoses) whose own visible cases fail, judged like their checks."""
+        failing = []
+        for name, runs in (outputs.get("parts") or {}).items():
+            part, exps = self.parts[name], expected.get("parts", {}).get(name, [])
+            bad = set()
+            for case, run, exp in zip(part.cases(part.default_seed), runs, exps):
+                out = Finding(name, False, str(run.get("raised")), "error") if "raised" in run else run
+                bad |= {f.diagnosis for f in part.verdict(case, out, GivenOracle(exp)).findings if not f.passed}
+            if bad:
+                failing.append((name, sorted(bad)))
+        return failing
 
     def prepare(self, inputs):
         """What the student's code is handed (default: the case's inputs)."""
@@ -337,9 +397,9 @@ class Check:
     def judge(self, inputs, outputs, expected):
         raise NotImplementedError
 
-    def modified(self, what="inputs", fn=None):
+    def modified(self):
         """The Finding for a student who changed an array it was handed."""
-        return Finding(what, False, f"{fn or ' or '.join(self.functions)} changed an array it was given; "
+        return Finding("inputs", False, f"{' or '.join(self.functions)} changed an array it was given; "
                        "leave your inputs as they were (compute into a new array).", "value")
 
     # -- driving the four steps in one process (notebook, tests, mutants) --
@@ -365,6 +425,14 @@ class Check:
             findings = self.judge(copy.deepcopy(case.inputs), outputs, exp)
         except (KeyError, TypeError, ValueError, IndexError, AttributeError) as err:
             findings = [Finding("output", False, f"returned something of the wrong form ({err})", "shape")]
+        if self.guard and outputs.get("unchanged") is False:
+            findings = [self.modified()] if self.guard == "case" else findings + [self.modified()]
+        failing = self.blame(outputs, exp) if not all(f.passed for f in findings) else []
+        for f in findings if failing else ():
+            if not f.passed:
+                f.message = ("; ".join(f"your {n} fails its own test ({', '.join(d)})" for n, d in failing)
+                             + ": fix it first, this result is built on it. " + f.message)
+                f.diagnosis = "part"
         for f in findings:
             if not f.passed and f.diagnosis in self.hints:
                 f.message += " " + self.hints[f.diagnosis]
@@ -390,6 +458,14 @@ def same(a, b):
     if isinstance(a, dict):
         return isinstance(b, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     return a is b or a == b or (a != a and b != b)
+
+
+def _namespace(obj):
+    """The global namespace a function, or the methods of a class, were written in ({} if none)."""
+    if hasattr(obj, "__globals__"):
+        return obj.__globals__
+    methods = vars(obj).values() if isinstance(obj, type) else ()
+    return next((f.__globals__ for f in methods if hasattr(f, "__globals__")), {})
 
 
 def call_student(check, inputs, student):
@@ -433,6 +509,19 @@ def grad_findings(outputs, expected, names, tol=None):
                                           tol=tol, name=name[1:] if name.startswith("d") else name)
         found.append(Finding(name, res.passed, res.message, res.diagnosis))
     return found
+
+
+def array_finding(what, got, kinds="f"):
+    """None when ``got`` is a numpy array whose dtype kind is in ``kinds`` (floats), else the Finding
+    that says what it is instead (a list, a number, an array of integers...)."""
+    if not isinstance(got, np.ndarray):
+        return Finding(what, False, f"{what} should be a numpy array of floats, got {type(got).__name__} "
+                       "(return arrays, not lists or numbers: no .tolist(), no float()).", "shape")
+    if got.dtype.kind not in kinds:
+        return Finding(what, False, f"{what} is an array of {got.dtype}; it should hold floats (an integer "
+                       "array truncates every gradient: create it with a float dtype, e.g. np.zeros_like(x, "
+                       "dtype=float)).", "dtype")
+    return None
 
 
 def value_finding(what, got, want, tol=None):
@@ -536,22 +625,21 @@ class DrawnCheck(Check):
 
 
 class ForwardCheck(DrawnCheck):
-    """Grades ``<op>_forward(*args) -> (out, cache)`` by ``out`` against the reference's ``out``.
+    """Grades ``<op>_forward(*args) -> (out, cache)`` by ``out`` (an array) against the reference's.
     A forward that changes an array it is given fails the case."""
     args = ("x",)
+    guard = "case"
 
     def call(self, inputs, forward):
         with np.errstate(all="ignore"):
             out, _ = forward(*[inputs[n] for n in self.args])
-        return {"out": np.asarray(out, dtype=np.float64)}
+        return {"out": out}
 
     def expected(self, inputs, ref):
         return {"out": getattr(ref, self.functions[0])(*[inputs[n] for n in self.args])[0]}
 
     def judge(self, inputs, outputs, expected):
-        if not outputs["unchanged"]:
-            return [self.modified("out")]
-        return [value_finding("out", outputs["out"], expected["out"])]
+        return [array_finding("out", outputs["out"]) or value_finding("out", outputs["out"], expected["out"])]
 
 
 class BackwardCheck(DrawnCheck):
@@ -563,16 +651,18 @@ class BackwardCheck(DrawnCheck):
     cache      plain function inputs -> the cache handed to backward; None: the cache of the
                forward graded with the backward (``functions[1]``), called on the inputs
     tuple_only a bare array is refused (else one gradient may be returned bare)
-    A backward that changes an array it is given fails the case."""
+    A backward that changes an array it is given fails the case; gradients returned in another
+    order than ``wrt`` are named ("order")."""
     wrt = ("x",)
     cache = None
     tuple_only = False
+    guard = "case"
 
     def call(self, inputs, backward, *forward):
         cache = self.cache(inputs) if self.cache else forward[0](*[inputs[n] for n in self.wrt])[1]
         grads = backward(inputs["dout"], cache)
         bare = not isinstance(grads, (tuple, list))
-        return {"grads": [np.asarray(g, dtype=np.float64) for g in ([grads] if bare else grads)], "bare": bare}
+        return {"grads": [grads] if bare else list(grads), "bare": bare}
 
     def expected(self, inputs, ref):
         forward = getattr(ref, self.functions[0].replace("_backward", "_forward"))
@@ -581,8 +671,6 @@ class BackwardCheck(DrawnCheck):
 
     def judge(self, inputs, outputs, expected):
         fn, names = self.functions[0], ["d" + n for n in self.wrt]
-        if not outputs["unchanged"]:
-            return [self.modified(names[0], fn)]
         grads, want = outputs["grads"], len(names)
         if outputs["bare"] and self.tuple_only:
             return [Finding("grads", False, f"{fn} returned a bare array; it must return a tuple with "
@@ -592,4 +680,21 @@ class BackwardCheck(DrawnCheck):
             return [Finding("grads", False, f"{fn} returned {len(grads)} gradients; the forward pass "
                             f"has {want} inputs ({', '.join(self.wrt)}), so it must return {want}, "
                             "in that order.", "shape")]
-        return grad_findings(dict(zip(names, grads)), expected, names)
+        found = [array_finding(n, g) or grad_findings({n: g}, expected, [n])[0] for n, g in zip(names, grads)]
+        order = None if all(f.passed for f in found) else _permutation(grads, [expected[n] for n in names])
+        if order:
+            return [Finding("grads", False, f"{fn} returns the right gradients in the wrong order: return them "
+                            f"as ({', '.join(names)}), one per input of the forward pass in its order; yours are "
+                            f"({', '.join(names[j] for j in order)}).", "order")]
+        return found
+
+
+def _permutation(got, want):
+    """The order in which ``got`` holds the arrays of ``want`` (got[k] is want[order[k]]) when that is
+    not the given order, else None."""
+    for order in itertools.permutations(range(len(want))):
+        if list(order) != list(range(len(want))) and all(
+                np.shape(g) == np.shape(want[j]) and gradcheck.rel_error(np.asarray(g, dtype=np.float64), want[j])
+                <= gradcheck.TOLERANCE for g, j in zip(got, order)):
+            return order
+    return None

@@ -12,7 +12,8 @@ See base.py for the four steps every check defines.
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, grad_findings, redraw, scalar_finding, value_finding
+from autograder.checks.base import (Case, Check, Finding, array_finding, grad_findings, redraw, scalar_finding,
+                                    value_finding)
 from autograder.datasets import SVM_COST_EXAMPLE, SVM_POINTS
 
 
@@ -99,8 +100,6 @@ class SvmUpdate(Check):
         return {"change": np.asarray(self.call(inputs, ref.svm_update)["w"]) - inputs["w"]}
 
     def judge(self, inputs, outputs, expected):
-        if not outputs["unchanged"]:
-            return [self.modified("update")]
         got = np.asarray(outputs["w"], dtype=np.float64)
         if got.shape != (3,):
             return [Finding("update", False, f"svm_update returned shape {got.shape}; w has shape (3,).", "shape")]
@@ -135,7 +134,7 @@ class SvmCost(Check):
     def call(self, inputs, svm_cost_forward, svm_cost_backward):
         cost, cache = svm_cost_forward(inputs["w"], inputs["X"], inputs["y"], inputs["alpha"])
         dw = svm_cost_backward(inputs["dcost"], cache)
-        return {"cost": float(cost), "dw": np.asarray(dw, dtype=np.float64)}
+        return {"cost": float(cost), "dw": dw}
 
     def expected(self, inputs, ref):
         X, y, alpha, dcost = inputs["X"], inputs["y"], inputs["alpha"], inputs["dcost"]
@@ -149,8 +148,8 @@ class SvmCost(Check):
 
     def judge(self, inputs, outputs, expected):
         found = [scalar_finding("cost", outputs["cost"], expected["cost"])]
-        found += grad_findings(outputs, expected, ["dw"])
-        return found + ([] if outputs["unchanged"] else [self.modified()])
+        found.append(array_finding("dw", outputs["dw"]) or grad_findings(outputs, expected, ["dw"])[0])
+        return found
 
 
 # --------------------------------------------------------------------------- the training loop
@@ -196,13 +195,10 @@ class TrainSvm(Check):
         if w.shape != (3,):
             return [Finding("w", False, f"train_svm returned shape {w.shape}; w has shape (3,).", "shape")]
         steps = len(inputs["order"])
-        if not outputs["unchanged"]:
-            same = self.modified("w")
-        else:
-            same = value_finding(f"w after {steps} updates", w, expected["w"], tol=1e-7)
-            if not same.passed:
-                same.message += (" Your loop should make exactly one svm_update per entry of order, in turn, "
-                                 "each starting from the result of the previous one.")
+        same = value_finding(f"w after {steps} updates", w, expected["w"], tol=1e-7)
+        if not same.passed:
+            same.message += (" Your loop should make exactly one svm_update per entry of order, in turn, "
+                             "each starting from the result of the previous one.")
         acc, want = _accuracy(w, inputs["X"], inputs["y"]), expected["accuracy"]
         ok = acc >= want - 1e-12
         accuracy = Finding("training accuracy", ok,
@@ -213,7 +209,7 @@ class TrainSvm(Check):
 
 
 check_svm_pull = SvmPull("svm_pull", hints={"sign": "The pull should point towards the side the label asks for."})
-check_svm_update = SvmUpdate("svm_update", points=2, hints={
+check_svm_update = SvmUpdate("svm_update", points=2, guard="case", parts={"svm_pull": check_svm_pull}, hints={
     "sign": "The parameters should move along the pull, not against it.",
     "scale": "Check where the step size enters the update.",
     "zero": "Your update leaves w where it was: every parameter must move by the step size times its total pull.",
@@ -222,4 +218,4 @@ check_svm_cost = SvmCost("svm_cost_forward", "svm_cost_backward", points=3, hint
     "upstream": "svm_cost_backward receives dcost: every gradient it returns is scaled by it.",
     "mismatch": "Take it term by term: which points contribute to dw, and what does the penalty "
                 "alpha * (a^2 + b^2) add to each of a, b and c?"})
-check_train_svm = TrainSvm("train_svm", points=2)
+check_train_svm = TrainSvm("train_svm", points=2, parts={"svm_update": check_svm_update})

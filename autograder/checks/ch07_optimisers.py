@@ -24,6 +24,7 @@ STEP_TOL = gradcheck.LOOSE_TOLERANCE   #: relative tolerance on each step (see t
 
 class RuleCheck(Check):
     """Shared steps of the update-rule checks; an instance names the rule and its hyperparameters."""
+    guard = ""            # w changed in place is a finding of its own ("w unchanged")
     hyper = {}            # hyperparameters handed to the rule in config
     step_hints = {}       # diagnosis -> hint added to a wrong step (never the answer)
 

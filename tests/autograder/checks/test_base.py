@@ -108,13 +108,16 @@ def test_student_errors_become_findings():
 
 
 def test_student_cannot_change_the_inputs_the_judge_sees():
-    """If the student's code writes into its inputs, are the judge's inputs untouched?"""
+    """If the student's code writes into its inputs, are the judge's inputs untouched (its gradients
+    judged right), and does the changed input cost exactly its own finding?"""
     def vandal(dout, x, w):
         dx, dw = dout * w, dout * x
         x[...] = 0
         dout[...] = 0
         return dx, dw
-    assert check.evaluate(vandal, oracle=ORACLE).passed
+    report = check.evaluate(vandal, oracle=ORACLE)
+    assert {(f.what, f.passed) for _, f in report.problems()} == {("inputs", False)}
+    assert report.earned == round(2 * 2 / 3, 4)
 
 
 def test_params_change_the_cases():
