@@ -15,7 +15,8 @@ already on them, so overwriting (``=``) instead of accumulating (``+=``) is caug
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, signed, value_finding
+from autograder.checks.base import Case, Check, Finding, value_finding
+from autograder.checks.families import signed
 
 
 class Wire:

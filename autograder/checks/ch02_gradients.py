@@ -17,7 +17,8 @@ reference forward pass with a random upstream gradient.
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import BackwardCheck, Case, Check, Finding, signed, value_finding
+from autograder.checks.base import Case, Check, Finding, value_finding
+from autograder.checks.families import BackwardCheck, signed
 
 #: A student's central difference is compared with the exact gradient. On these smooth test
 #: functions it lands near 1e-10, while a one-sided difference errs by about 1e-5, so this is

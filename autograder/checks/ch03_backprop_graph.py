@@ -14,14 +14,15 @@ read twice), and for the sort ``missing``, ``order``, ``values``, ``cycle``.
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, array_finding, grad_findings, numeric_grads, signed
+from autograder.checks.base import Case, Check, Finding, array_finding, grad_findings, numeric_grads
+from autograder.checks.families import signed
 
 SLUG = "ch03_backprop"     # these checks belong to chapter 3, whose module re-exports them
 
 
 # --------------------------------------------------------------------------- shared helpers
 def _signed(rng, shape, lo=0.3, hi=1.5):
-    """base.signed with this chapter's range and draw order (its seeds fix the cases)."""
+    """families.signed with this chapter's range and draw order (its seeds fix the cases)."""
     return signed(rng, shape, lo, hi, magnitude_first=True)
 
 

@@ -12,8 +12,9 @@ See base.py for the four steps every check defines.
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import (Case, Check, Finding, array_finding, grad_findings, redraw, scalar_finding,
+from autograder.checks.base import (Case, Check, Finding, array_finding, grad_findings, scalar_finding,
                                     value_finding)
+from autograder.checks.families import redraw
 from autograder.datasets import SVM_COST_EXAMPLE, SVM_POINTS
 
 

@@ -11,7 +11,7 @@ Graded objects and their signatures (as in the notebook and in solutions/ch05_ne
     two_layer_loss(params, X, y, reg) -> (loss, grads)          params/grads: W1, b1, W2, b2
     train_two_layer(params, X, y, learning_rate, batch_size, epochs, reg, seed) -> params
 
-The layer checks are base.ForwardCheck and base.BackwardCheck declared with this chapter's inputs;
+The layer checks are families.ForwardCheck and families.BackwardCheck declared with this chapter's inputs;
 the backward checks build the cache themselves, as the notebook states it, so each graded function
 is judged on its own. Upstream gradients are random (never all ones).
 """
@@ -19,8 +19,9 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from autograder import gradcheck
-from autograder.checks.base import (BackwardCheck, Case, Check, Finding, ForwardCheck, array_finding, grad_findings,
-                                    param_grads, redraw, scalar_finding, sigmoid, value_finding)
+from autograder.checks.base import (Case, Check, Finding, array_finding, grad_findings, param_grads,
+                                    scalar_finding, value_finding)
+from autograder.checks.families import BackwardCheck, ForwardCheck, redraw, sigmoid
 from autograder.datasets import digits_split
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")

@@ -20,8 +20,9 @@ convention for the SVM's tie is accepted.
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import (Case, Check, Finding, array_finding, grad_findings, param_grads, redraw,
-                                    signed, value_finding)
+from autograder.checks.base import (Case, Check, Finding, array_finding, grad_findings, param_grads,
+                                    value_finding)
+from autograder.checks.families import redraw, signed
 
 KINK_GAP = 1e-3   #: how far from a kink every random margin is drawn
 UPSTREAM_HINT = "dloss is one number: every entry of the gradient is multiplied by it."

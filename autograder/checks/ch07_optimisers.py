@@ -17,7 +17,8 @@ w is not modified in place.
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, signed, value_finding
+from autograder.checks.base import Case, Check, Finding, value_finding
+from autograder.checks.families import signed
 
 STEP_TOL = gradcheck.LOOSE_TOLERANCE   #: relative tolerance on each step (see the module docstring)
 

@@ -3,7 +3,7 @@ from functools import partial
 
 import numpy as np
 
-from autograder.checks.base import sigmoid
+from autograder.checks.families import sigmoid
 from solutions import ch05_neural_nets as ref
 from solutions.mutants import Catalogue, negated, with_output, without_upstream
 

@@ -7,6 +7,7 @@ import pytest
 
 from autograder.checks import base
 from autograder.checks.base import Case, Check, CheckFailed, LiveOracle, decode, encode
+from autograder.checks.families import BackwardCheck
 
 
 class ScaleBackward(Check):
@@ -60,7 +61,7 @@ def test_changed_inputs_are_noticed_nan_aware():
         return dout * w, dout * x
     assert check.run(base.copy.deepcopy(inputs), right)["unchanged"] is True
     assert check.run(base.copy.deepcopy(inputs), in_place)["unchanged"] is False
-    relu = base.BackwardCheck("relu_backward", cache=lambda i: i["x"], draw=lambda rng, shape: (
+    relu = BackwardCheck("relu_backward", cache=lambda i: i["x"], draw=lambda rng, shape: (
         "x", {"x": rng.normal(size=shape), "dout": rng.normal(size=shape)}))
     report = relu.evaluate(
         lambda dout, x: np.multiply(dout, x > 0, out=dout), oracle=LiveOracle(REF_RELU))
