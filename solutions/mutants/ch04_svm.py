@@ -172,3 +172,8 @@ def cost_scales_x_in_place(w, X, y, alpha):
     m = X @ w[:2] + w[2] * y
     cost = float(np.sum(np.maximum(0.0, 1.0 - m)) + alpha * (w[0] ** 2 + w[1] ** 2))
     return cost, (w, X, y, m, alpha)
+
+
+@wrong("svm_update", "returns a list", "shape")
+def update_as_list(w, point, label, step_size=0.01, reg=0.1):
+    return list(w + step_size * (_update_with(w, point, label, 1.0, reg) - w))

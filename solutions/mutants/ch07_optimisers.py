@@ -182,3 +182,5 @@ def sd_never_ends(lr0, t, drop=0.5, every=10):
         if drops > 10 ** 5:
             raise TimeoutError
     return lr0 * drop ** (drops - 1 if drops else 0)
+wrong("adagrad", "returns next_w as a list", "shape")(
+    lambda w, dw, config: (lambda next_w, c: (next_w.tolist(), c))(*rule("cache", summed, scaled_step())(w, dw, config)))
