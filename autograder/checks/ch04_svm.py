@@ -26,6 +26,13 @@ def _scores(w, X):
     return X @ w[:2] + w[2]
 
 
+def _w_problem(w):
+    """The Finding for a returned w that is not an array of 3 floats (a, b, c), else None."""
+    wrong_shape = isinstance(w, np.ndarray) and w.shape != (3,)
+    return array_finding("w", w) or (Finding("w", False, f"w has shape (3,), the returned one {w.shape}.", "shape")
+                                     if wrong_shape else None)
+
+
 def _accuracy(w, X, y):
     return float(np.mean(np.where(_scores(w, X) > 0, 1.0, -1.0) == y))
 
@@ -101,12 +108,7 @@ class SvmUpdate(Check):
 
     def judge(self, inputs, outputs, expected):
         got = outputs["w"]
-        if array_finding("w", got):
-            return [array_finding("w", got)]
-        if got.shape != (3,):
-            return [Finding("update", False, f"svm_update returned shape {got.shape}; w has shape (3,).", "shape")]
-        f = value_finding("change of (a, b, c)", got - inputs["w"], expected["change"], tol=1e-9)
-        return [f]
+        return [_w_problem(got) or value_finding("change of (a, b, c)", got - inputs["w"], expected["change"], tol=1e-9)]
 
 
 # --------------------------------------------------------------------------- the cost and its gradient
@@ -194,10 +196,8 @@ class TrainSvm(Check):
 
     def judge(self, inputs, outputs, expected):
         w = outputs["w"]
-        if array_finding("w", w):
-            return [array_finding("w", w)]
-        if w.shape != (3,):
-            return [Finding("w", False, f"train_svm returned shape {w.shape}; w has shape (3,).", "shape")]
+        if _w_problem(w):
+            return [_w_problem(w)]
         steps = len(inputs["order"])
         same = value_finding(f"w after {steps} updates", w, expected["w"], tol=1e-7)
         if not same.passed:
