@@ -166,7 +166,9 @@ class Finding:
     diagnosis: a gradcheck diagnosis (ok, shape, zero, sign, scale, transpose, upstream,
     mismatch), or "value" (a wrong non-gradient value), "overwrite" (a backward assigned a
     gradient where it should add to it), "error" (the code raised), "not_implemented",
-    "kink" (the case crossed a kink: not charged), "reference".
+    "kink" (the case crossed a kink: not charged), "reference", "order" (right gradients in the
+    wrong order), "dtype" (an array of integers), "part" (a part the code is built of fails its
+    own test), or one a chapter names (its module docstring says which).
     """
     what: str
     passed: bool
