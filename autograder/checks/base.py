@@ -34,7 +34,7 @@ Hidden grade cells call the same check with literal keyword parameters
 (``shapes=[(1, 5)]``, ``seed=11``, ``points=2``) that ``cases`` understands.
 
 A check module exposes one Check instance per graded object, declared with what differs
-from its family (``BackwardCheck``, ``ForwardCheck`` below, or a chapter's own):
+from its family (``BackwardCheck``, ``ForwardCheck`` in families.py, or a chapter's own):
 ``check_relu_backward = BackwardCheck("relu_backward", wrt=("x",), points=1)``. The names in
 ``functions`` are the names of the graded objects in the notebook *and* in the reference
 module, which must agree in signature. A check's ``name`` is ``check_`` + its first function
@@ -42,7 +42,17 @@ module, which must agree in signature. A check's ``name`` is ``check_`` + its fi
 
 Student code is called only inside ``run``: it snapshots what ``prepare`` hands the student, calls
 the subclass's ``call``, and records in ``outputs["unchanged"]`` whether the student left those
-inputs as they were (NaN-aware); a family decides what a changed input costs.
+inputs as they were (NaN-aware). Every check charges a changed input (``guard``): the whole case
+where the output may be the input itself (a layer's forward or backward, an update), else one
+failing finding "inputs" beside the others. Outputs that must be arrays are judged as returned
+(``array_finding``: a numpy array of floats of the stated shape), never converted first.
+
+Blame lands where the mistake is: a composite check (a neuron built of gates, a loss built of
+layers, a training loop built of an update) grades the student's composite on its own terms, and
+when it fails it first runs the visible cases of the parts it is built of (``parts``: graded name
+-> the part's check, found beside the composite in the student's namespace) and names the parts
+that fail their own test, instead of guessing at the composite's mistake. Each part's mistake
+costs points in the part's own check; the composite loses points only for its own result.
 """
 from __future__ import annotations
 
@@ -163,7 +173,9 @@ class Finding:
     diagnosis: a gradcheck diagnosis (ok, shape, zero, sign, scale, transpose, upstream,
     mismatch), or "value" (a wrong non-gradient value), "overwrite" (a backward assigned a
     gradient where it should add to it), "error" (the code raised), "not_implemented",
-    "kink" (the case crossed a kink: not charged), "reference".
+    "kink" (the case crossed a kink: not charged), "reference", "order" (right gradients in the
+    wrong order), "dtype" (an array of integers), "part" (a part the code is built of fails its
+    own test), or one a chapter names (its module docstring says which).
     """
     what: str
     passed: bool
@@ -299,7 +311,11 @@ class LiveOracle:
         self.module = module
 
     def expected(self, check, inputs):
-        return check.expected(copy.deepcopy(inputs), self.module)
+        exp = check.expected(copy.deepcopy(inputs), self.module)
+        if check.parts:      # what each part's visible cases give (see "Blame" in the module docstring)
+            exp["parts"] = {name: [self.expected(part, c.inputs) for c in part.cases(part.default_seed)]
+                            for name, part in check.parts.items()}
+        return exp
 
 
 class StoredOracle:
@@ -315,6 +331,15 @@ class StoredOracle:
                 "this case is checked by the grader, which has the reference solutions; "
                 "the visible checks run with their default parameters")
         return decode(self.table[key])
+
+
+class GivenOracle:
+    """Expected values computed before (by the grader, or for a composite's parts)."""
+    def __init__(self, values):
+        self.values = values
+
+    def expected(self, check, inputs):
+        return self.values
 
 
 def default_oracle(slug):
@@ -334,6 +359,8 @@ class Check:
     points: float = 1.0
     default_seed: int = 0
     hints: dict = {}          # diagnosis -> a hint specific to this function (never the answer)
+    guard: str = "finding"    # what a changed input costs: "finding", "case", or "" (judged by the check)
+    parts: dict = {}          # graded name -> check of a part a composite is built of
 
     def __init__(self, *functions, **declared):
         if functions:
@@ -364,7 +391,41 @@ class Check:
         before = copy.deepcopy(args)
         outputs = self.call(args, *student)
         outputs["unchanged"] = same(before, args)
+        if self.parts:
+            outputs["parts"] = self.run_parts(student[0])
         return outputs
+
+    def run_parts(self, composite):
+        """UNTRUSTED: the outputs of each part's visible cases, run on the student's own part (found
+        in the namespace the composite was written in), as plain data; {"raised": ...} for a part
+        that raised or returned something that is not plain data; parts not found are left out."""
+        namespace = _namespace(composite)
+        found = {}
+        for name, part in self.parts.items():
+            if namespace.get(name) is None:
+                continue
+            found[name] = []
+            for case in part.cases(part.default_seed):
+                try:
+                    out = part.run(copy.deepcopy(case.inputs), namespace[name])
+                    encode(out)
+                except Exception as err:  # noqa: BLE001 - a failing part is what blame reports
+                    out = {"raised": f"{type(err).__name__}: {err}"[:200]}
+                found[name].append(out)
+        return found
+
+    def blame(self, outputs, expected):
+        """Trusted: the parts (name, diagnoses) whose own visible cases fail, judged like their checks."""
+        failing = []
+        for name, runs in (outputs.get("parts") or {}).items():
+            part, exps = self.parts[name], expected.get("parts", {}).get(name, [])
+            bad = set()
+            for case, run, exp in zip(part.cases(part.default_seed), runs, exps):
+                out = Finding(name, False, str(run.get("raised")), "error") if "raised" in run else run
+                bad |= {f.diagnosis for f in part.verdict(case, out, GivenOracle(exp)).findings if not f.passed}
+            if bad:
+                failing.append((name, sorted(bad)))
+        return failing
 
     def prepare(self, inputs):
         """What the student's code is handed (default: the case's inputs)."""
@@ -379,9 +440,9 @@ class Check:
     def judge(self, inputs, outputs, expected):
         raise NotImplementedError
 
-    def modified(self, what="inputs", fn=None):
+    def modified(self):
         """The Finding for a student who changed an array it was handed."""
-        return Finding(what, False, f"{fn or ' or '.join(self.functions)} changed an array it was given; "
+        return Finding("inputs", False, f"{' or '.join(self.functions)} changed an array it was given; "
                        "leave your inputs as they were (compute into a new array).", "value")
 
     # -- driving the four steps in one process (notebook, tests, mutants) --
@@ -407,6 +468,14 @@ class Check:
             findings = self.judge(copy.deepcopy(case.inputs), outputs, exp)
         except (KeyError, TypeError, ValueError, IndexError, AttributeError) as err:
             findings = [Finding("output", False, f"returned something of the wrong form ({err})", "shape")]
+        if self.guard and outputs.get("unchanged") is False:
+            findings = [self.modified()] if self.guard == "case" else findings + [self.modified()]
+        failing = self.blame(outputs, exp) if not all(f.passed for f in findings) else []
+        for f in findings if failing else ():
+            if not f.passed:
+                f.message = ("; ".join(f"your {n} fails its own test ({', '.join(d)})" for n, d in failing)
+                             + ": fix it first, this result is built on it. " + f.message)
+                f.diagnosis = "part"
         for f in findings:
             if not f.passed and f.diagnosis in self.hints:
                 f.message += " " + self.hints[f.diagnosis]
@@ -432,6 +501,14 @@ def same(a, b):
     if isinstance(a, dict):
         return isinstance(b, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     return a is b or a == b or (a != a and b != b)
+
+
+def _namespace(obj):
+    """The global namespace a function, or the methods of a class, were written in ({} if none)."""
+    if hasattr(obj, "__globals__"):
+        return obj.__globals__
+    methods = vars(obj).values() if isinstance(obj, type) else ()
+    return next((f.__globals__ for f in methods if hasattr(f, "__globals__")), {})
 
 
 def call_student(check, inputs, student):
@@ -475,6 +552,19 @@ def grad_findings(outputs, expected, names, tol=None):
                                           tol=tol, name=name[1:] if name.startswith("d") else name)
         found.append(Finding(name, res.passed, res.message, res.diagnosis))
     return found
+
+
+def array_finding(what, got, kinds="f"):
+    """None when ``got`` is a numpy array whose dtype kind is in ``kinds`` (floats), else the Finding
+    that says what it is instead (a list, a number, an array of integers...)."""
+    if not isinstance(got, np.ndarray):
+        return Finding(what, False, f"{what} should be a numpy array of floats, got {type(got).__name__} "
+                       "(return arrays, not lists or numbers: no .tolist(), no float()).", "shape")
+    if got.dtype.kind not in kinds:
+        return Finding(what, False, f"{what} is an array of {got.dtype}; it should hold floats (an integer "
+                       "array truncates every gradient: create it with a float dtype, e.g. np.zeros_like(x, "
+                       "dtype=float)).", "dtype")
+    return None
 
 
 def value_finding(what, got, want, tol=None):
@@ -541,97 +631,3 @@ def numeric_grads(forward, inputs, wrt, dout):
         out["d" + name] = gradcheck.numerical_gradient_array(f, x, dout)
         out["d" + name + "_ones"] = gradcheck.numerical_gradient_array(f, x, ones)
     return out
-
-
-# --------------------------------------------------------------------------- drawing inputs
-def signed(rng, size, lo=0.5, hi=2.0, magnitude_first=False):
-    """Random numbers with magnitudes in [lo, hi] and random signs (size None: one float), away
-    from zero so that round-off in central differences never decides a comparison.
-    ``magnitude_first`` draws the magnitudes before the signs (the order some chapters' seeds use)."""
-    if magnitude_first:
-        return rng.uniform(lo, hi, size=size) * rng.choice([-1.0, 1.0], size=size)
-    return rng.choice([-1.0, 1.0], size=size) * rng.uniform(lo, hi, size=size)
-
-
-def sigmoid(x):
-    """1 / (1 + exp(-x)) elementwise, written so that no exp overflows."""
-    return np.exp(-np.logaddexp(0.0, -x))
-
-
-def redraw(draw, accept):
-    """``draw()`` again until ``accept`` takes the value: inputs away from kinks and poles."""
-    while True:
-        value = draw()
-        if accept(value):
-            return value
-
-
-# --------------------------------------------------------------------------- families
-class DrawnCheck(Check):
-    """Cases drawn one per entry of ``shapes``: ``draw(rng, shape, **options) -> (label, inputs)``
-    (a plain function, declared with the instance)."""
-    shapes = ((3, 4),)
-
-    def cases(self, seed, shapes=None, **options):
-        rng = np.random.default_rng(seed)
-        return [Case(*self.draw(rng, tuple(s), **options)) for s in (self.shapes if shapes is None else shapes)]
-
-
-class ForwardCheck(DrawnCheck):
-    """Grades ``<op>_forward(*args) -> (out, cache)`` by ``out`` against the reference's ``out``.
-    A forward that changes an array it is given fails the case."""
-    args = ("x",)
-
-    def call(self, inputs, forward):
-        with np.errstate(all="ignore"):
-            out, _ = forward(*[inputs[n] for n in self.args])
-        return {"out": np.asarray(out, dtype=np.float64)}
-
-    def expected(self, inputs, ref):
-        return {"out": getattr(ref, self.functions[0])(*[inputs[n] for n in self.args])[0]}
-
-    def judge(self, inputs, outputs, expected):
-        if not outputs["unchanged"]:
-            return [self.modified("out")]
-        return [value_finding("out", outputs["out"], expected["out"])]
-
-
-class BackwardCheck(DrawnCheck):
-    """Grades ``<op>_backward(dout, cache) -> (d<wrt[0]>, ...)``: one gradient per input of the
-    forward pass, each against central differences of the reference ``<op>_forward`` (first
-    output) with the case's random upstream gradient ``inputs["dout"]``.
-
-    wrt        the forward's inputs, in order (names in the case's inputs)
-    cache      plain function inputs -> the cache handed to backward; None: the cache of the
-               forward graded with the backward (``functions[1]``), called on the inputs
-    tuple_only a bare array is refused (else one gradient may be returned bare)
-    A backward that changes an array it is given fails the case."""
-    wrt = ("x",)
-    cache = None
-    tuple_only = False
-
-    def call(self, inputs, backward, *forward):
-        cache = self.cache(inputs) if self.cache else forward[0](*[inputs[n] for n in self.wrt])[1]
-        grads = backward(inputs["dout"], cache)
-        bare = not isinstance(grads, (tuple, list))
-        return {"grads": [np.asarray(g, dtype=np.float64) for g in ([grads] if bare else grads)], "bare": bare}
-
-    def expected(self, inputs, ref):
-        forward = getattr(ref, self.functions[0].replace("_backward", "_forward"))
-        return numeric_grads(lambda **kw: forward(**kw)[0], {n: inputs[n] for n in self.wrt},
-                             list(self.wrt), inputs["dout"])
-
-    def judge(self, inputs, outputs, expected):
-        fn, names = self.functions[0], ["d" + n for n in self.wrt]
-        if not outputs["unchanged"]:
-            return [self.modified(names[0], fn)]
-        grads, want = outputs["grads"], len(names)
-        if outputs["bare"] and self.tuple_only:
-            return [Finding("grads", False, f"{fn} returned a bare array; it must return a tuple with "
-                            f"one gradient per input of the forward pass, "
-                            f"({', '.join(names)}{',' if want == 1 else ''}).", "shape")]
-        if len(grads) != want:
-            return [Finding("grads", False, f"{fn} returned {len(grads)} gradients; the forward pass "
-                            f"has {want} inputs ({', '.join(self.wrt)}), so it must return {want}, "
-                            "in that order.", "shape")]
-        return grad_findings(dict(zip(names, grads)), expected, names)

@@ -14,14 +14,15 @@ read twice), and for the sort ``missing``, ``order``, ``values``, ``cycle``.
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, grad_findings, numeric_grads, signed
+from autograder.checks.base import Case, Check, Finding, array_finding, grad_findings, numeric_grads
+from autograder.checks.families import signed
 
 SLUG = "ch03_backprop"     # these checks belong to chapter 3, whose module re-exports them
 
 
 # --------------------------------------------------------------------------- shared helpers
 def _signed(rng, shape, lo=0.3, hi=1.5):
-    """base.signed with this chapter's range and draw order (its seeds fix the cases)."""
+    """families.signed with this chapter's range and draw order (its seeds fix the cases)."""
     return signed(rng, shape, lo, hi, magnitude_first=True)
 
 
@@ -61,7 +62,7 @@ class _Consumer:
 
 def _wire(node_cls, values, wiring):
     """Build node_cls over stand-in sources; returns (node, {name: source})."""
-    sources = {n: _Vertex(n, value=np.array(v, dtype=np.float64)) for n, v in values.items()}
+    sources = {n: _Vertex(n, value=np.asarray(v, dtype=np.float64)) for n, v in values.items()}
     node = node_cls(*[sources[w] for w in wiring])
     return node, sources
 
@@ -108,7 +109,7 @@ class NodeBackward(Check):
         grads = {}
         for name, src in sources.items():
             g = node.gradients.get(src) if isinstance(node.gradients, dict) else None
-            grads[name] = None if g is None else np.asarray(g, dtype=np.float64)
+            grads[name] = g
         return {"grads": grads, "raised": None}
 
     def expected(self, inputs, ref):
@@ -142,6 +143,9 @@ class NodeBackward(Check):
             if got is None:
                 found.append(Finding(key, False, f"{self.node}.backward left no entry for its input "
                                      f"{name} in self.gradients.", "missing"))
+                continue
+            if array_finding(key, got):
+                found.append(array_finding(key, got))
                 continue
             f = grad_findings({key: got}, expected, [key])[0]
             reads = inputs["wiring"].count(name)
@@ -244,7 +248,9 @@ GRAPHS = {
 
 
 class TopologicalSort(Check):
-    """Grades topological_sort(feed_dict) on small graphs of stand-in nodes.
+    """Grades topological_sort(feed_dict) on small graphs of stand-in nodes. On a graph with a cycle
+    only ValueError counts as reporting it: any other exception (a KeyError, a MemoryError or a
+    timeout from a sort that never ends) fails the case.
 
     Parameters of ``cases``: graphs, a list of names of GRAPHS."""
     default_graphs = ("linear_sigmoid_mse", "shared", "cycle")
@@ -266,8 +272,9 @@ class TopologicalSort(Check):
             order = topological_sort(feed)
         except NotImplementedError:
             raise
-        except Exception as err:  # noqa: BLE001 - raising is the right answer on a cycle
-            return {"raised": f"{type(err).__name__}: {err}", "order": None, "values": None}
+        except Exception as err:  # noqa: BLE001 - raising ValueError is the right answer on a cycle
+            return {"raised": f"{type(err).__name__}: {err}"[:200], "value_error": isinstance(err, ValueError),
+                    "order": None, "values": None}
         names = [str(getattr(n, "name", repr(n))) for n in order]
         values = {n: (None if made[n].value is None else float(np.asarray(made[n].value).reshape(-1)[0]))
                   for n in inputs["feed"]}
@@ -284,12 +291,13 @@ class TopologicalSort(Check):
 
     def judge(self, inputs, outputs, expected):
         if expected["cycle"]:
-            if outputs["raised"]:
+            if outputs["raised"] and outputs["value_error"]:
                 return [Finding("cycle", True, f"a cycle is reported ({outputs['raised'][:80]}).", "ok")]
-            return [Finding("cycle", False, f"this graph has a cycle, but topological_sort returned an "
-                            f"order of {len(outputs['order'])} nodes. When no node is ready any more "
-                            "and some are left over, no order exists: raise an error (ValueError) "
-                            "naming them.", "cycle")]
+            what = (f"raised {outputs['raised'][:80]}, which is not how a cycle is reported" if outputs["raised"]
+                    else f"returned an order of {len(outputs['order'])} nodes")
+            return [Finding("cycle", False, f"this graph has a cycle, but topological_sort {what}. When no "
+                            "node is ready any more and some are left over, no order exists: raise "
+                            "ValueError naming them (a sort that never ends is stopped and fails too).", "cycle")]
         if outputs["raised"]:
             msg = f"topological_sort raised {outputs['raised']} on a graph without a cycle."
             if any(len(set(ins)) < len(ins) for _, ins in inputs["nodes"]):

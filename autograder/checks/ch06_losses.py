@@ -20,8 +20,9 @@ convention for the SVM's tie is accepted.
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import (Case, Check, Finding, grad_findings, param_grads, redraw, signed,
+from autograder.checks.base import (Case, Check, Finding, array_finding, grad_findings, param_grads,
                                     value_finding)
+from autograder.checks.families import redraw, signed
 
 KINK_GAP = 1e-3   #: how far from a kink every random margin is drawn
 UPSTREAM_HINT = "dloss is one number: every entry of the gradient is multiplied by it."
@@ -113,8 +114,9 @@ class LossPairCheck(Check):
         return None
 
     def judge(self, inputs, outputs, expected):
+        name = "d" + self.first
         return [loss_finding("loss", outputs["loss"], expected["loss"], overflow_hint=self.overflow_hint),
-                grad_findings_either(outputs, expected, "d" + self.first)]
+                array_finding(name, outputs[name]) or grad_findings_either(outputs, expected, name)]
 
 
 def class_case(rng, n, c, offset=0.0, tie=False):
@@ -268,7 +270,7 @@ class L2PenaltyCheck(Check):
                                      "gradient for every parameter (zeros where the penalty does not "
                                      "depend on it).", "shape"))
                 continue
-            f = grad_findings({key: grads[name]}, expected, [key])[0]
+            f = array_finding(key, grads[name]) or grad_findings({key: grads[name]}, expected, [key])[0]
             if not f.passed and not name.startswith("W"):
                 f.message = (f"d{name} should be all zeros: biases are not penalised, so the penalty "
                              f"does not depend on {name}. " + f.message)
@@ -304,13 +306,13 @@ class DropoutCheck(Check):
                 "dx_ones": gradcheck.numerical_gradient_array(f, x, np.ones_like(inputs["dout"]))}
 
     def judge(self, inputs, outputs, expected):
-        out = value_finding("out", outputs["out"], expected["out"])
+        out = array_finding("out", outputs["out"]) or value_finding("out", outputs["out"], expected["out"])
         if not out.passed and inputs["mode"] == "test":
             out.message += " At test time nothing is dropped and nothing is rescaled: out = x."
         elif not out.passed and out.diagnosis == "value":
             out.message += (" Draw the mask as np.random.default_rng(seed).random(x.shape) < keep_prob "
                             "(True means kept).")
-        return [out] + grad_findings(outputs, expected, ["dx"])
+        return [out, array_finding("dx", outputs["dx"]) or grad_findings(outputs, expected, ["dx"])[0]]
 
 
 check_softmax_cross_entropy = SoftmaxCrossEntropyCheck(

@@ -7,6 +7,7 @@ import pytest
 
 from autograder.checks import base
 from autograder.checks.base import Case, Check, CheckFailed, LiveOracle, decode, encode
+from autograder.checks.families import BackwardCheck
 
 
 class ScaleBackward(Check):
@@ -60,7 +61,7 @@ def test_changed_inputs_are_noticed_nan_aware():
         return dout * w, dout * x
     assert check.run(base.copy.deepcopy(inputs), right)["unchanged"] is True
     assert check.run(base.copy.deepcopy(inputs), in_place)["unchanged"] is False
-    relu = base.BackwardCheck("relu_backward", cache=lambda i: i["x"], draw=lambda rng, shape: (
+    relu = BackwardCheck("relu_backward", cache=lambda i: i["x"], draw=lambda rng, shape: (
         "x", {"x": rng.normal(size=shape), "dout": rng.normal(size=shape)}))
     report = relu.evaluate(
         lambda dout, x: np.multiply(dout, x > 0, out=dout), oracle=LiveOracle(REF_RELU))
@@ -112,13 +113,16 @@ def test_student_errors_become_findings():
 
 
 def test_student_cannot_change_the_inputs_the_judge_sees():
-    """If the student's code writes into its inputs, are the judge's inputs untouched?"""
+    """If the student's code writes into its inputs, are the judge's inputs untouched (its gradients
+    judged right), and does the changed input cost exactly its own finding?"""
     def vandal(dout, x, w):
         dx, dw = dout * w, dout * x
         x[...] = 0
         dout[...] = 0
         return dx, dw
-    assert check.evaluate(vandal, oracle=ORACLE).passed
+    report = check.evaluate(vandal, oracle=ORACLE)
+    assert {(f.what, f.passed) for _, f in report.problems()} == {("inputs", False)}
+    assert report.earned == round(2 * 2 / 3, 4)
 
 
 def test_params_change_the_cases():
