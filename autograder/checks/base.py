@@ -57,247 +57,19 @@ costs points in the part's own check; the composite loses points only for its ow
 from __future__ import annotations
 
 import copy
-import hashlib
-import html
 import importlib
 import json
-import math
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
-from autograder import gradcheck
+from autograder.checks.findings import (array_finding, explain_error, grad_findings,  # noqa: F401
+                                        numeric_grads, param_grads, scalar_finding, value_finding)
+from autograder.checks.records import (REPORT_MIME, Case, CaseResult, CheckFailed, Finding,  # noqa: F401
+                                       Report, Score)
+from autograder.checks.values import MAX_DEPTH, MAX_ELEMENTS, case_key, decode, encode, same  # noqa: F401
 
 EXPECTED_DIR = Path(__file__).with_name("expected")
-MAX_ELEMENTS = 2_000_000   # largest array a student's output may hold
-MAX_DEPTH = 20             # deepest nesting of lists/dicts accepted from a student's output
-
-
-# --------------------------------------------------------------------------- values
-def encode(value, _depth=0):
-    """Turn a plain value (ndarray, number, str, bool, None, list, tuple, dict) into JSON data.
-
-    Raises TypeError for anything else (objects, functions, generators).
-    """
-    if _depth > MAX_DEPTH:
-        raise TypeError("nested too deeply")
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return _float_out(float(value))
-    if isinstance(value, np.ndarray):
-        if value.dtype == object or value.dtype.kind not in "biuf":
-            raise TypeError(f"an array of {value.dtype} is not an array of numbers")
-        if value.size > MAX_ELEMENTS:
-            raise TypeError(f"an array of {value.size} elements is too large")
-        flat = [_float_out(float(v)) for v in value.astype(np.float64).ravel()]
-        return {"__array__": flat, "shape": list(value.shape), "kind": value.dtype.kind}
-    if isinstance(value, (list, tuple)):
-        return {"__tuple__": [encode(v, _depth + 1) for v in value]} if isinstance(value, tuple) \
-            else [encode(v, _depth + 1) for v in value]
-    if isinstance(value, dict):
-        if not all(isinstance(k, str) for k in value):
-            raise TypeError("dictionary keys must be strings")
-        if "__array__" in value or "__tuple__" in value or "__float__" in value:
-            raise TypeError("reserved key in a dictionary")
-        return {k: encode(v, _depth + 1) for k, v in value.items()}
-    raise TypeError(f"a value of type {type(value).__name__} is not plain data")
-
-
-def decode(data, _depth=0):
-    """Inverse of ``encode``. Validates strictly: raises ValueError on anything unexpected."""
-    if _depth > MAX_DEPTH:
-        raise ValueError("nested too deeply")
-    if data is None or isinstance(data, (bool, int, float, str)):
-        return data
-    if isinstance(data, list):
-        return [decode(v, _depth + 1) for v in data]
-    if isinstance(data, dict):
-        if set(data) == {"__float__"}:
-            return {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}[data["__float__"]]
-        if set(data) == {"__tuple__"}:
-            return tuple(decode(v, _depth + 1) for v in data["__tuple__"])
-        if set(data) == {"__array__", "shape", "kind"}:
-            shape = data["shape"]
-            if not (isinstance(shape, list) and all(isinstance(n, int) and n >= 0 for n in shape)):
-                raise ValueError("bad array shape")
-            flat = [decode(v, _depth + 1) for v in data["__array__"]]
-            if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in flat):
-                raise ValueError("array elements must be numbers")
-            if len(flat) != math.prod(shape) or len(flat) > MAX_ELEMENTS:
-                raise ValueError("array size does not match its shape")
-            arr = np.array(flat, dtype=np.float64).reshape(shape)
-            kind = data["kind"]
-            if kind not in ("b", "i", "u", "f"):
-                raise ValueError("bad array kind")
-            return arr.astype(bool) if kind == "b" else arr.astype(np.int64) if kind in "iu" else arr
-        return {str(k): decode(v, _depth + 1) for k, v in data.items()}
-    raise ValueError(f"unexpected JSON value of type {type(data).__name__}")
-
-
-def _float_out(v):
-    if math.isnan(v):
-        return {"__float__": "nan"}
-    if math.isinf(v):
-        return {"__float__": "inf" if v > 0 else "-inf"}
-    return v
-
-
-def case_key(check_name, inputs):
-    """Content address of a case: the check's name and a hash of its encoded inputs."""
-    blob = json.dumps(encode(inputs), sort_keys=True, separators=(",", ":"))
-    return f"{check_name}|{hashlib.sha256(blob.encode()).hexdigest()[:20]}"
-
-
-# --------------------------------------------------------------------------- results
-@dataclass
-class Case:
-    """One set of inputs. ``label`` is shown to the student (e.g. "N=3, D=4");
-    ``weight`` is the case's share of the check's points."""
-    label: str
-    inputs: dict
-    weight: float = 1.0
-
-
-@dataclass
-class Finding:
-    """One verdict on one output of one case (``what``: "out", "dx", "accuracy", ...).
-
-    diagnosis: a gradcheck diagnosis (ok, shape, zero, sign, scale, transpose, upstream,
-    mismatch), or "value" (a wrong non-gradient value), "overwrite" (a backward assigned a
-    gradient where it should add to it), "error" (the code raised), "not_implemented",
-    "kink" (the case crossed a kink: not charged), "reference", "order" (right gradients in the
-    wrong order), "dtype" (an array of integers), "part" (a part the code is built of fails its
-    own test), or one a chapter names (its module docstring says which).
-    """
-    what: str
-    passed: bool
-    message: str
-    diagnosis: str = "ok"
-
-
-@dataclass
-class CaseResult:
-    label: str
-    weight: float
-    findings: list
-
-    @property
-    def fraction(self):
-        if not self.findings:
-            return 0.0
-        return sum(f.passed for f in self.findings) / len(self.findings)
-
-
-@dataclass
-class Report:
-    """What a check found. ``earned`` is points * weighted fraction of passed findings."""
-    check: str
-    function: str
-    points: float
-    results: list = field(default_factory=list)
-
-    @property
-    def earned(self):
-        total = sum(r.weight for r in self.results)
-        if total <= 0:
-            return 0.0
-        return round(self.points * sum(r.weight * r.fraction for r in self.results) / total, 4)
-
-    @property
-    def passed(self):
-        return bool(self.results) and all(f.passed for r in self.results for f in r.findings)
-
-    @property
-    def diagnoses(self):
-        return {f.diagnosis for r in self.results for f in r.findings if not f.passed}
-
-    def problems(self):
-        return [(r.label, f) for r in self.results for f in r.findings if not f.passed]
-
-    def text(self):
-        head = f"{self.function}: {self.earned:g} / {self.points:g} points"
-        lines = [head]
-        for label, f in self.problems():
-            lines.append(f"  [{label}] {f.what} ({f.diagnosis.replace('_', ' ')}): {f.message}")
-        if self.passed:
-            lines.append("  all cases passed")
-        return "\n".join(lines)
-
-    def to_dict(self):
-        return {"check": self.check, "function": self.function, "points": self.points,
-                "earned": self.earned, "passed": self.passed,
-                "results": [{"label": r.label, "weight": r.weight,
-                             "findings": [vars(f) for f in r.findings]} for r in self.results]}
-
-    # Displayed, a Report is its table (text/plain and text/html); the grade cell's *result* is a
-    # Score, whose text/plain is the bare number nbgrader reads as partial credit.
-    def _repr_pretty_(self, p, cycle):
-        p.text(self.text())
-
-    def _repr_html_(self):
-        rows = "".join(
-            f"<tr><td>{html.escape(r.label)}</td><td>{html.escape(f.what)}</td>"
-            f"<td>{'pass' if f.passed else 'FAIL: ' + html.escape(f.diagnosis.replace('_', ' '))}</td>"
-            f"<td>{html.escape(f.message)}</td></tr>"
-            for r in self.results for f in r.findings)
-        return (f"<div><b>{html.escape(self.function)}</b>: {self.earned:g} / {self.points:g} points"
-                f"<table><tr><th>case</th><th>output</th><th>result</th><th>message</th></tr>{rows}</table></div>")
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/plain": self.text(), "text/html": self._repr_html_(), REPORT_MIME: self.to_dict()}
-
-    def show(self):
-        """Display the table as a display_data output, when running in IPython (a kernel)."""
-        try:
-            from IPython import get_ipython
-            from IPython.display import display
-        except ImportError:
-            return
-        if get_ipython() is not None:
-            display(self)
-
-    def __str__(self):
-        return self.text()
-
-
-REPORT_MIME = "application/vnd.circuits.report+json"
-
-
-class Score(float):
-    """What a grade cell returns: the points earned, a plain number (nbgrader's partial credit),
-    with the Report attached as ``.report``."""
-    def __new__(cls, report):
-        score = super().__new__(cls, report.earned)
-        score.report = report
-        return score
-
-    def __repr__(self):
-        return f"{float(self):g}"
-
-    def _repr_pretty_(self, p, cycle):
-        p.text(repr(self))
-
-    def require(self):
-        """Raise CheckFailed when nothing was earned (for scripts); return the Score otherwise."""
-        if float(self) <= 0:
-            raise CheckFailed(self.report)
-        return self
-
-
-class CheckFailed(AssertionError):
-    """Raised by ``Score.require()``, for a script that wants an exception when a check earned
-    nothing. Grade cells never raise it (see the module docstring: Run All must reach the end)."""
-    def __init__(self, report):
-        super().__init__(report.text())
-        self.report = report
 
 
 class ReferenceMissing(LookupError):
@@ -358,7 +130,7 @@ class Check:
     functions: tuple = ()     # ("affine_backward",): graded objects, in call order
     points: float = 1.0
     default_seed: int = 0
-    hints: dict = {}          # diagnosis -> a hint specific to this function (never the answer)
+    hints: dict = {}          # diagnosis (or "<output> <diagnosis>") -> a hint for this function, never the answer
     guard: str = "finding"    # what a changed input costs: "finding", "case", or "" (judged by the check)
     parts: dict = {}          # graded name -> check of a part a composite is built of
 
@@ -457,9 +229,10 @@ class Check:
         return report
 
     def verdict(self, case, outputs, oracle):
-        """Trusted: turn the outputs of ``run`` (a dict, or a Finding for an error) into a CaseResult."""
+        """Trusted: turn the outputs of ``run`` (a dict, or a Finding for code that raised or returned no
+        plain data, its numpy shape errors explained by ``explain_error``) into a CaseResult."""
         if isinstance(outputs, Finding):
-            return CaseResult(case.label, case.weight, [outputs])
+            return CaseResult(case.label, case.weight, self.hinted([explain_error(outputs)]))
         try:
             exp = oracle.expected(self, case.inputs)
         except ReferenceMissing as err:
@@ -476,10 +249,15 @@ class Check:
                 f.message = ("; ".join(f"your {n} fails its own test ({', '.join(d)})" for n, d in failing)
                              + ": fix it first, this result is built on it. " + f.message)
                 f.diagnosis = "part"
+        return CaseResult(case.label, case.weight, self.hinted(findings))
+
+    def hinted(self, findings):
+        """``findings``, each failing one with this check's hint for its output and diagnosis (key
+        "db shape"), else for its diagnosis ("shape")."""
         for f in findings:
-            if not f.passed and f.diagnosis in self.hints:
-                f.message += " " + self.hints[f.diagnosis]
-        return CaseResult(case.label, case.weight, findings)
+            hint = None if f.passed else self.hints.get(f"{f.what} {f.diagnosis}", self.hints.get(f.diagnosis))
+            f.message += " " + hint if hint else ""
+        return findings
 
     def __call__(self, *student, **kwargs):
         """A grade cell: display the Report, return the Score (never raises for student errors)."""
@@ -489,18 +267,6 @@ class Check:
 
     def __repr__(self):
         return f"<check {self.name} ({self.points:g} points)>"
-
-
-def same(a, b):
-    """True when ``b`` equals ``a``: arrays (NaN equal to NaN), lists, tuples, dicts, numbers."""
-    if isinstance(a, np.ndarray):
-        return (isinstance(b, np.ndarray) and a.shape == b.shape and a.dtype == b.dtype
-                and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
-    if isinstance(a, (list, tuple)):
-        return type(a) is type(b) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict):
-        return isinstance(b, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    return a is b or a == b or (a != a and b != b)
 
 
 def _namespace(obj):
@@ -535,99 +301,3 @@ def checks_of(module):
 def load(slug):
     """The check module of a chapter."""
     return importlib.import_module(f"autograder.checks.{slug}")
-
-
-# --------------------------------------------------------------------------- judging helpers
-def grad_findings(outputs, expected, names, tol=None):
-    """One Finding per gradient name (e.g. ["dx", "dw"]) using gradcheck.compare_gradients.
-
-    outputs[name]            : the student's gradient.
-    expected[name]           : the trusted numerical gradient.
-    expected[name + "_ones"] : optional, the trusted gradient for an all-ones upstream gradient.
-    """
-    found = []
-    for name in names:
-        res = gradcheck.compare_gradients(outputs[name], expected[name],
-                                          numeric_ones=expected.get(name + "_ones"),
-                                          tol=tol, name=name[1:] if name.startswith("d") else name)
-        found.append(Finding(name, res.passed, res.message, res.diagnosis))
-    return found
-
-
-def array_finding(what, got, kinds="f"):
-    """None when ``got`` is a numpy array whose dtype kind is in ``kinds`` (floats), else the Finding
-    that says what it is instead (a list, a number, an array of integers...)."""
-    if not isinstance(got, np.ndarray):
-        return Finding(what, False, f"{what} should be a numpy array of floats, got {type(got).__name__} "
-                       "(return arrays, not lists or numbers: no .tolist(), no float()).", "shape")
-    if got.dtype.kind not in kinds:
-        return Finding(what, False, f"{what} is an array of {got.dtype}; it should hold floats (an integer "
-                       "array truncates every gradient: create it with a float dtype, e.g. np.zeros_like(x, "
-                       "dtype=float)).", "dtype")
-    return None
-
-
-def value_finding(what, got, want, tol=None):
-    """A Finding for a non-gradient output (a forward value, a loss, updated weights)."""
-    tol = gradcheck.TOLERANCE if tol is None else tol
-    want = np.asarray(want, dtype=np.float64)
-    try:
-        got_arr = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        return Finding(what, False, f"{what} should be numbers, got {type(got).__name__}.", "shape")
-    if got_arr.shape != want.shape:
-        return Finding(what, False, f"{what} has shape {got_arr.shape}, expected {want.shape}.", "shape")
-    err = gradcheck.rel_error(got_arr, want) if got_arr.size else 0.0
-    if np.all(np.isfinite(got_arr)) and err <= tol:
-        return Finding(what, True, f"{what} is correct (relative error {err:.1e}).", "ok")
-    finite = np.all(np.isfinite(got_arr))
-    diag, factor = gradcheck.diagnose(got_arr, want) if want.size and finite else ("mismatch", None)
-    gap = np.where(np.isfinite(got_arr), np.abs(got_arr - want), np.inf)
-    idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(gap)), want.shape)) if want.size else ()
-    msg = (f"{what} is wrong at index {idx}: got {float(got_arr[idx]):.6g}, expected {float(want[idx]):.6g} "
-           f"(relative error {err:.1e}, tolerance {tol:.0e}).")
-    if diag == "scale":
-        msg += f" It is {factor:.4g} times the right value."
-    diag = diag if diag in ("sign", "scale", "zero", "transpose") else "value"
-    return Finding(what, False, msg, diag)
-
-
-def scalar_finding(what, got, want, tol=1e-9):
-    """A Finding for one number (a loss, a cost). Any wrong number is some multiple of the right one,
-    so no scale diagnosis is named here; an exactly negated number is called a sign error."""
-    try:
-        got = float(got)
-    except (TypeError, ValueError):
-        return Finding(what, False, f"{what} should be a number, got {type(got).__name__}.", "shape")
-    err = gradcheck.rel_error(got, want)
-    if np.isfinite(got) and err <= tol:
-        return Finding(what, True, f"{what} is correct (relative error {err:.1e}).", "ok")
-    diagnosis = "sign" if want != 0 and gradcheck.rel_error(got, -want) <= tol else "value"
-    return Finding(what, False, f"{what} is {got:.10g}, expected {want:.10g} (relative error {err:.1e}).",
-                   diagnosis)
-
-
-def param_grads(loss, params):
-    """{"d<name>": numerical gradient of the scalar ``loss(params)`` with respect to params[name]}."""
-    return {"d" + n: gradcheck.numerical_gradient(lambda z, n=n: loss({**params, n: z}),
-                                                  np.array(params[n], dtype=np.float64)) for n in params}
-
-
-def numeric_grads(forward, inputs, wrt, dout):
-    """Trusted numerical gradients of sum(forward(**inputs) * dout) for each name in ``wrt``.
-
-    forward : callable(**arrays) -> array shaped like dout (usually a reference forward pass).
-    inputs  : dict of float64 arrays; not modified.
-    Returns {"d<name>": grad, "d<name>_ones": grad for an all-ones upstream gradient}.
-    """
-    out = {}
-    ones = np.ones_like(np.asarray(dout, dtype=np.float64))
-    for name in wrt:
-        args = {k: (np.array(v, dtype=np.float64) if isinstance(v, np.ndarray) else v) for k, v in inputs.items()}
-
-        def f(z, name=name, args=args):
-            return forward(**{**args, name: z})
-        x = np.array(inputs[name], dtype=np.float64)
-        out["d" + name] = gradcheck.numerical_gradient_array(f, x, dout)
-        out["d" + name + "_ones"] = gradcheck.numerical_gradient_array(f, x, ones)
-    return out

@@ -19,7 +19,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from autograder import gradcheck
-from autograder.checks.base import (Case, Check, Finding, array_finding, grad_findings, param_grads,
+from autograder.checks.base import (Case, Check, Finding, grad_findings, param_grads,
                                     scalar_finding, value_finding)
 from autograder.checks.families import BackwardCheck, ForwardCheck, redraw, sigmoid
 from autograder.datasets import digits_split
@@ -105,7 +105,8 @@ check_affine_backward = BackwardCheck(
     "affine_backward", wrt=("x", "W", "b"), cache=lambda i: (i["x"], i["W"], i["b"]), points=3,
     shapes=((4, 5, 3), (3, 4, 4)), draw=lambda rng, shape: _affine(rng, shape, dout=True),
     hints={"transpose": "Match the shapes: dW is (D, M) like W, and it pairs x (N, D) with dout (N, M).",
-           "shape": "Every gradient has the shape of its variable: db is (M,), one entry per output.",
+           "shape": "Every gradient has the shape of its variable: dx (N, D) like x, dW (D, M) like W.",
+           "db shape": "db has the shape of b, (M,): one entry per output, summed over the N examples.",
            "scale": "b is added to every row of out: how do the rows' gradients combine?"})
 check_relu_forward = ForwardCheck("relu_forward", shapes=((4, 5), (2, 3, 2)), draw=_relu)
 check_relu_backward = ReluBackward(
@@ -152,10 +153,8 @@ class TwoLayerLoss(Check):
                 **param_grads(lambda p: ref.two_layer_loss(p, X, y, reg)[0], params)}
 
     def judge(self, inputs, outputs, expected):
-        found = [scalar_finding("loss", outputs["loss"], expected["loss"])]
-        found += [array_finding(n, outputs[n]) or grad_findings(outputs, expected, [n])[0]
-                  for n in ("d" + p for p in PARAM_NAMES)]
-        return found
+        return [scalar_finding("loss", outputs["loss"], expected["loss"])] + grad_findings(
+            outputs, expected, ["d" + p for p in PARAM_NAMES])
 
 
 # --------------------------------------------------------------------------- the training loop

@@ -116,7 +116,7 @@ class LossPairCheck(Check):
     def judge(self, inputs, outputs, expected):
         name = "d" + self.first
         return [loss_finding("loss", outputs["loss"], expected["loss"], overflow_hint=self.overflow_hint),
-                array_finding(name, outputs[name]) or grad_findings_either(outputs, expected, name)]
+                grad_findings_either(outputs, expected, name)]
 
 
 def class_case(rng, n, c, offset=0.0, tie=False):
@@ -270,7 +270,7 @@ class L2PenaltyCheck(Check):
                                      "gradient for every parameter (zeros where the penalty does not "
                                      "depend on it).", "shape"))
                 continue
-            f = array_finding(key, grads[name]) or grad_findings({key: grads[name]}, expected, [key])[0]
+            f = grad_findings({key: grads[name]}, expected, [key])[0]
             if not f.passed and not name.startswith("W"):
                 f.message = (f"d{name} should be all zeros: biases are not penalised, so the penalty "
                              f"does not depend on {name}. " + f.message)
@@ -312,7 +312,7 @@ class DropoutCheck(Check):
         elif not out.passed and out.diagnosis == "value":
             out.message += (" Draw the mask as np.random.default_rng(seed).random(x.shape) < keep_prob "
                             "(True means kept).")
-        return [out, array_finding("dx", outputs["dx"]) or grad_findings(outputs, expected, ["dx"])[0]]
+        return [out] + grad_findings(outputs, expected, ["dx"])
 
 
 check_softmax_cross_entropy = SoftmaxCrossEntropyCheck(

@@ -9,12 +9,10 @@
 A chapter declares an instance with what differs: ``BackwardCheck("relu_backward", cache=...,
 draw=..., hints={...})``; base.py states the contract every check follows.
 """
-import itertools
-
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, array_finding, grad_findings, numeric_grads, value_finding
+from autograder.checks.base import Case, Check, Finding, array_finding, numeric_grads, value_finding
 
 
 # --------------------------------------------------------------------------- drawing inputs
@@ -107,21 +105,12 @@ class BackwardCheck(DrawnCheck):
             return [Finding("grads", False, f"{fn} returned {len(grads)} gradients; the forward pass "
                             f"has {want} inputs ({', '.join(self.wrt)}), so it must return {want}, "
                             "in that order.", "shape")]
-        found = [array_finding(n, g) or grad_findings({n: g}, expected, [n])[0] for n, g in zip(names, grads)]
-        order = None if all(f.passed for f in found) else _permutation(grads, [expected[n] for n in names])
-        if order:
+        results = gradcheck.compare_gradient_sets(grads, [expected[n] for n in names], names=list(self.wrt),
+                                                  numeric_ones=[expected.get(n + "_ones") for n in names])
+        held = ["d" + r.details.get("holds", w) for r, w in zip(results, self.wrt)]
+        if held != names:
             return [Finding("grads", False, f"{fn} returns the right gradients in the wrong order: return them "
                             f"as ({', '.join(names)}), one per input of the forward pass in its order; yours are "
-                            f"({', '.join(names[j] for j in order)}).", "order")]
-        return found
-
-
-def _permutation(got, want):
-    """The order in which ``got`` holds the arrays of ``want`` (got[k] is want[order[k]]) when that is
-    not the given order, else None."""
-    for order in itertools.permutations(range(len(want))):
-        if list(order) != list(range(len(want))) and all(
-                np.shape(g) == np.shape(want[j]) and gradcheck.rel_error(np.asarray(g, dtype=np.float64), want[j])
-                <= gradcheck.TOLERANCE for g, j in zip(got, order)):
-            return order
-    return None
+                            f"({', '.join(held)}).", "order")]
+        return [array_finding(n, g) or Finding(n, r.passed, r.message, r.diagnosis)
+                for n, g, r in zip(names, grads, results)]

@@ -411,7 +411,7 @@ def judge_test(check, test, outputs, crashed, j, reason_missing):
         seconds += _seconds(rec)
         if isinstance(rec.get("error"), dict) or "ok" not in rec:
             finding = error_finding(what, rec.get("error") if isinstance(rec.get("error"), dict) else {})
-            report.results.append(CaseResult(case.label, case.weight, [finding]))
+            report.results.append(check.verdict(planned, finding, None))   # explained, with the check's hint
             continue
         try:
             result_outputs = decode(rec["ok"])
