@@ -50,16 +50,6 @@ class _Vertex:
         return f"<node {self.name}>"
 
 
-class _Consumer:
-    """A stand-in for a node reading the graded node: it sends back a fixed upstream gradient."""
-
-    def __init__(self, node, dout, name):
-        self.name = name
-        self.inbound_nodes = [node]
-        self.outbound_nodes = []
-        self.gradients = {node: dout}
-
-
 def _wire(node_cls, values, wiring):
     """Build node_cls over stand-in sources; returns (node, {name: source})."""
     sources = {n: _Vertex(n, value=np.asarray(v, dtype=np.float64)) for n, v in values.items()}
@@ -100,8 +90,8 @@ class NodeBackward(Check):
     def call(self, inputs, node_cls):
         node, sources = _wire(node_cls, inputs["values"], inputs["wiring"])
         node.forward()
-        for k, d in enumerate(inputs["douts"]):
-            node.outbound_nodes.append(_Consumer(node, np.array(d, dtype=np.float64), f"consumer{k}"))
+        for k, d in enumerate(inputs["douts"]):     # consumers, each sending back its upstream gradient
+            _Vertex(f"consumer{k}", [node]).gradients = {node: np.array(d, dtype=np.float64)}
         node.backward()
         return {"grads": {name: node.gradients.get(src) if isinstance(node.gradients, dict) else None
                           for name, src in sources.items()}}

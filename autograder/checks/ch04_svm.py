@@ -12,8 +12,8 @@ See base.py for the four steps every check defines.
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import (Case, Check, Finding, array_finding, grad_findings, scalar_finding,
-                                    value_finding)
+from autograder.checks.base import (Case, Check, Finding, array_finding, grad_findings, numeric_grads,
+                                    scalar_finding, value_finding)
 from autograder.checks.families import redraw
 from autograder.datasets import SVM_COST_EXAMPLE, SVM_POINTS
 
@@ -141,14 +141,9 @@ class SvmCost(Check):
         return {"cost": float(cost), "dw": dw}
 
     def expected(self, inputs, ref):
-        X, y, alpha, dcost = inputs["X"], inputs["y"], inputs["alpha"], inputs["dcost"]
-
-        def cost(v):
-            return ref.svm_cost_forward(v, X, y, alpha)[0]
-        w = np.array(inputs["w"], dtype=np.float64)
-        return {"cost": cost(w.copy()),
-                "dw": gradcheck.numerical_gradient(lambda v: dcost * cost(v), w.copy()),
-                "dw_ones": gradcheck.numerical_gradient(cost, w.copy())}
+        def cost(w):
+            return ref.svm_cost_forward(w, inputs["X"], inputs["y"], inputs["alpha"])[0]
+        return {"cost": cost(inputs["w"].copy()), **numeric_grads(cost, {"w": inputs["w"]}, ["w"], inputs["dcost"])}
 
     def judge(self, inputs, outputs, expected):
         found = [scalar_finding("cost", outputs["cost"], expected["cost"])]

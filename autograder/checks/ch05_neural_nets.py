@@ -208,13 +208,8 @@ class TrainTwoLayer(Check):
         return {name: np.asarray(trained[name], dtype=np.float64) for name in PARAM_NAMES}
 
     def expected(self, inputs, ref):
-        args = self.prepare(inputs)
-        with _blas_one_thread():
-            trained = ref.train_two_layer(args["params"], args["X"], args["y"], *args["hyper"])
-        _, _, X_test, y_test = digits_split()
-        exp = {name: np.asarray(trained[name]) for name in PARAM_NAMES}
-        exp["accuracy"] = two_layer_accuracy(trained, X_test, y_test)
-        return exp
+        trained = self.call(self.prepare(inputs), ref.train_two_layer)
+        return {**trained, "accuracy": two_layer_accuracy(trained, *digits_split()[2:])}
 
     def judge(self, inputs, outputs, expected):
         params = {name: np.asarray(outputs[name], dtype=np.float64) for name in PARAM_NAMES}

@@ -20,8 +20,8 @@ convention for the SVM's tie is accepted.
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import (Case, Check, Finding, array_finding, grad_findings, param_grads,
-                                    value_finding)
+from autograder.checks.base import (Case, Check, Finding, array_finding, grad_findings, numeric_grads,
+                                    param_grads, value_finding)
 from autograder.checks.families import redraw, signed
 
 KINK_GAP = 1e-3   #: how far from a kink every random margin is drawn
@@ -298,12 +298,9 @@ class DropoutCheck(Check):
         return {"out": out, "dx": backward(inputs["dout"], cache)}
 
     def expected(self, inputs, ref):
-        def f(z):
-            return ref.dropout_forward(z, inputs["keep_prob"], inputs["mode"], inputs["seed"])[0]
-        x = np.array(inputs["x"], dtype=np.float64)
-        return {"out": f(x.copy()),
-                "dx": gradcheck.numerical_gradient_array(f, x, inputs["dout"]),
-                "dx_ones": gradcheck.numerical_gradient_array(f, x, np.ones_like(inputs["dout"]))}
+        def f(x):
+            return ref.dropout_forward(x, inputs["keep_prob"], inputs["mode"], inputs["seed"])[0]
+        return {"out": f(inputs["x"].copy()), **numeric_grads(f, {"x": inputs["x"]}, ["x"], inputs["dout"])}
 
     def judge(self, inputs, outputs, expected):
         out = array_finding("out", outputs["out"]) or value_finding("out", outputs["out"], expected["out"])

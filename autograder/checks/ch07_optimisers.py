@@ -47,13 +47,7 @@ class RuleCheck(Check):
         return {"path": path}
 
     def expected(self, inputs, ref):
-        rule = getattr(ref, self.functions[0])
-        w, config = np.array(inputs["w"], dtype=np.float64), dict(inputs["config"])
-        path = [w]
-        for dw in inputs["grads"]:
-            w, config = rule(w, np.array(dw, dtype=np.float64), config)
-            path.append(w)
-        return {"path": path}
+        return self.call(inputs, getattr(ref, self.functions[0]))
 
     def judge(self, inputs, outputs, expected):
         got, want = outputs["path"], expected["path"]
