@@ -21,7 +21,7 @@ import numpy as np
 
 from autograder import gradcheck
 from autograder.checks.base import (Case, Check, Finding, array_finding, grad_findings, numeric_grads,
-                                    param_grads, value_finding)
+                                    param_grads, scalar_finding, value_finding)
 from autograder.checks.families import redraw, signed
 
 KINK_GAP = 1e-3   #: how far from a kink every random margin is drawn
@@ -33,29 +33,9 @@ def upstream(rng):
     return float(signed(rng, None, 0.3, 2.5))
 
 
-def loss_finding(what, got, want, *, overflow_hint=""):
-    """value_finding for a loss, with a clear message when the student's loss is not finite."""
-    try:
-        arr = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        return Finding(what, False, f"{what} should be a number, got {type(got).__name__}.", "shape")
-    if arr.shape != ():
-        return Finding(what, False, f"{what} should be one number (the batch average), got an array "
-                       f"of shape {arr.shape}.", "shape")
-    got, want = float(arr), float(want)
-    if not np.isfinite(got):
-        return Finding(what, False, f"{what} is {got}, expected {want:.6g}. "
-                       + (overflow_hint or "Look for a division by zero or a log of zero."), "value")
-    err = gradcheck.rel_error(got, want)
-    if err <= gradcheck.TOLERANCE:
-        return Finding(what, True, f"{what} is correct (relative error {err:.1e}).", "ok")
-    msg = f"{what} is {got:.6g}, expected {want:.6g} (relative error {err:.1e})."
-    # Any two numbers differ by some factor; name it only when it is a whole number or its inverse
-    # (a sum instead of a mean, a missing 1/2), which says something about the mistake.
-    factor = got / want if want else np.inf
-    if gradcheck._whole_or_reciprocal(factor) and not 2 / 3 < abs(factor) < 1.5:
-        return Finding(what, False, msg + f" It is {factor:.4g} times the right value.", "scale")
-    return Finding(what, False, msg, "value")
+def loss_finding(what, got, want, overflow_hint=""):
+    """scalar_finding for a loss, to gradcheck.TOLERANCE, with ``overflow_hint`` for an inf or nan."""
+    return scalar_finding(what, got, want, gradcheck.TOLERANCE, *[overflow_hint] if overflow_hint else [])
 
 
 def grad_findings_either(outputs, expected, name):

@@ -70,19 +70,28 @@ def value_finding(what, got, want, tol=None):
     return Finding(what, False, msg, diag)
 
 
-def scalar_finding(what, got, want, tol=1e-9):
-    """A Finding for one number (a loss, a cost). Any wrong number is some multiple of the right one,
-    so no scale diagnosis is named here; an exactly negated number is called a sign error."""
+def scalar_finding(what, got, want, tol=1e-9, nonfinite_hint="Look for a division by zero or a log of zero."):
+    """A Finding for one number (a loss, a cost): "shape" unless one number; "sign" when exactly negated;
+    "scale" only for a whole factor or one over it beyond 2/3..3/2 (a sum for a mean, a lost 1/2: any two
+    numbers differ by some factor, and only those say something about the mistake); else "value"."""
     try:
-        got = float(got)
+        arr = np.asarray(got, dtype=np.float64)
     except (TypeError, ValueError):
         return Finding(what, False, f"{what} should be a number, got {type(got).__name__}.", "shape")
+    if arr.shape != ():
+        return Finding(what, False, f"{what} should be one number, got an array of shape {arr.shape}.", "shape")
+    got, want = float(arr), float(want)
     err = gradcheck.rel_error(got, want)
     if np.isfinite(got) and err <= tol:
         return Finding(what, True, f"{what} is correct (relative error {err:.1e}).", "ok")
-    diagnosis = "sign" if want != 0 and gradcheck.rel_error(got, -want) <= tol else "value"
-    return Finding(what, False, f"{what} is {got:.10g}, expected {want:.10g} (relative error {err:.1e}).",
-                   diagnosis)
+    if not np.isfinite(got):
+        return Finding(what, False, f"{what} is {got}, expected {want:.10g}. {nonfinite_hint}", "value")
+    msg, factor = f"{what} is {got:.10g}, expected {want:.10g} (relative error {err:.1e}).", got / want if want else 0
+    if want != 0 and gradcheck.rel_error(got, -want) <= tol:
+        return Finding(what, False, msg, "sign")
+    if gradcheck._whole_or_reciprocal(factor) and not 2 / 3 < abs(factor) < 1.5:
+        return Finding(what, False, msg + f" It is {factor:.4g} times the right value.", "scale")
+    return Finding(what, False, msg, "value")
 
 
 def param_grads(loss, params):

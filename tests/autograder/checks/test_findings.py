@@ -82,3 +82,15 @@ def test_grad_findings_want_arrays_of_floats():
     assert grad_findings({"dx": np.array([1.0, 2.0])}, want, ["dx"])[0].passed
     assert grad_findings({"dx": [1.0, 2.0]}, want, ["dx"])[0].diagnosis == "shape"
     assert grad_findings({"dx": np.array([1, 2])}, want, ["dx"])[0].diagnosis == "dtype"
+
+
+def test_one_number_is_judged_one_way():
+    """Is one wrong number named 'sign' when negated, 'scale' for a whole factor beyond 2/3..3/2,
+    'value' otherwise, 'shape' when it is not one number, and passed within tol?"""
+    from autograder.checks.findings import scalar_finding
+    assert scalar_finding("cost", -1.25, 1.25).diagnosis == "sign"
+    assert scalar_finding("cost", 5 * 1.25, 1.25).diagnosis == "scale"
+    assert scalar_finding("cost", 1.7, 1.25).diagnosis == "value"
+    assert scalar_finding("cost", np.array([1.25]), 1.25).diagnosis == "shape"
+    assert scalar_finding("cost", 1.25 * (1 + 1e-10), 1.25).passed
+    assert not scalar_finding("cost", float("nan"), 1.25).passed
