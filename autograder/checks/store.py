@@ -9,12 +9,13 @@ VERIFY_RTOL: a training run's last bits differ between CPUs (BLAS kernels sum in
 while a stale file differs by far more.
 """
 import argparse
+import functools
 import importlib
 import json
 import sys
 
 from autograder.checks import SLUGS
-from autograder.checks.base import EXPECTED_DIR, LiveOracle, case_key, checks_of, encode, load
+from autograder.checks.base import EXPECTED_DIR, LiveOracle, case_key, checks_of, encode, load, same
 
 
 def expected_table(slug):
@@ -28,19 +29,7 @@ def expected_table(slug):
 
 
 VERIFY_RTOL = 1e-9
-
-
-def same(stored, fresh):
-    """Do two JSON values agree in structure, and in every number to VERIFY_RTOL?"""
-    if isinstance(stored, dict) and isinstance(fresh, dict):
-        return stored.keys() == fresh.keys() and all(same(stored[k], fresh[k]) for k in stored)
-    if isinstance(stored, list) and isinstance(fresh, list):
-        return len(stored) == len(fresh) and all(map(same, stored, fresh))
-    numbers = (int, float)
-    if isinstance(stored, numbers) and isinstance(fresh, numbers) \
-            and not isinstance(stored, bool) and not isinstance(fresh, bool):
-        return abs(stored - fresh) <= VERIFY_RTOL * max(abs(stored), abs(fresh), 1e-300)
-    return type(stored) is type(fresh) and stored == fresh
+same = functools.partial(same, rtol=VERIFY_RTOL)   # do two JSON values agree, every number to VERIFY_RTOL?
 
 
 def render(table):

@@ -3,7 +3,7 @@
     encode(value) -> JSON data     numbers, str, bool, None, numeric ndarrays, lists, tuples, dicts
     decode(data)  -> value         the inverse; validates strictly (ValueError on anything else)
     case_key(check_name, inputs)   the content address of a case (stored expected values)
-    same(a, b)                     exact equality of plain values, NaN equal to NaN
+    same(a, b, rtol=0)             equality of plain values (NaN equal to NaN), numbers to rtol
 
 Limits: arrays of at most MAX_ELEMENTS numbers, nesting at most MAX_DEPTH deep.
 """
@@ -96,13 +96,18 @@ def case_key(check_name, inputs):
     return f"{check_name}|{hashlib.sha256(blob.encode()).hexdigest()[:20]}"
 
 
-def same(a, b):
-    """True when ``b`` equals ``a``: arrays (NaN equal to NaN), lists, tuples, dicts, numbers."""
+def same(a, b, rtol=0.0):
+    """True when ``b`` equals ``a``: arrays (shape, dtype, values; NaN equal to NaN), lists, tuples, dicts,
+    and numbers, to ``rtol`` relative (``store --verify``); a bool never equals a number."""
     if isinstance(a, np.ndarray):
         return (isinstance(b, np.ndarray) and a.shape == b.shape and a.dtype == b.dtype
                 and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
     if isinstance(a, (list, tuple)):
-        return type(a) is type(b) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return type(a) is type(b) and len(a) == len(b) and all(same(x, y, rtol) for x, y in zip(a, b))
     if isinstance(a, dict):
-        return isinstance(b, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+        return isinstance(b, dict) and a.keys() == b.keys() and all(same(a[k], b[k], rtol) for k in a)
+    if isinstance(a, (bool, np.bool_)) != isinstance(b, (bool, np.bool_)):
+        return False
+    if rtol and all(isinstance(v, (int, float)) for v in (a, b)):
+        return abs(a - b) <= rtol * max(abs(a), abs(b), 1e-300)
     return a is b or a == b or (a != a and b != b)
