@@ -1,4 +1,6 @@
-"""The contract every check follows.
+"""The contract every check follows. Its parts live beside it, each stating its interface at its top:
+values.py (plain values as JSON), records.py (Case, Finding, Report, Score), findings.py (judging
+helpers), families.py (shared families); every name a check module or notebook imports is here too.
 
 A check grades one piece of student code (a function, or a class) on cases it
 chooses itself. It is split in four steps so that the batch grader can run only
@@ -19,17 +21,9 @@ seed) are also stored in ``autograder/checks/expected/<slug>.json`` so that stud
 who only have ``exercises/`` and ``autograder/`` get the same verdicts
 (``python -m autograder.checks.store`` rewrites that file; a test keeps it in sync).
 
-In a notebook a grade cell is one line, ``check_affine_backward(affine_backward)``:
-the Check instance does all four steps in the kernel, displays the ``Report`` (a display_data
-output: the feedback table as text/plain for plain-text front ends, as text/html for
-JupyterLab, and as JSON under ``REPORT_MIME``) and returns a ``Score``, the points earned as a
-number. The cell's result (execute_result) is therefore the bare number, and that is what
-nbgrader grades: its ``determine_grade`` skips display_data, reads the first execute_result's
-text/plain through ``get_partial_grade`` (``float(text)``, kept when 0 <= it <= points) and
-gives zero for an error output. A check that earns nothing returns 0 instead of raising, so
-nbgrader still gives the cell zero while Run All goes on to the end of the notebook and every
-later result stays visible. (A table in the execute_result's text/plain would not parse as a
-number, and nbgrader gives such a cell full marks: the table must never be the cell's result.)
+In a notebook a grade cell is one line, ``check_affine_backward(affine_backward)``: the Check does
+all four steps in the kernel, displays the ``Report`` and returns its ``Score`` (records.py: why the
+cell's result is the bare number, and why a check that earns nothing returns 0 instead of raising).
 Hidden grade cells call the same check with literal keyword parameters
 (``shapes=[(1, 5)]``, ``seed=11``, ``points=2``) that ``cases`` understands.
 

@@ -1,12 +1,20 @@
-"""What a check reports: the records of a verdict and how they show in a notebook.
+"""What a check reports: the records of a verdict, and how they show in a notebook.
 
     Case(label, inputs, weight)               one set of inputs; weight: its share of the points
     Finding(what, passed, message, diagnosis) one verdict on one output of one case
     CaseResult(label, weight, findings)       a case's findings; fraction = share passed
-    Report(check, function, points, results)  earned = points * weighted fraction; text(), to_dict(),
-                                              displayed as a table (text/plain, text/html, REPORT_MIME)
-    Score(report)                             a grade cell's result: the bare number nbgrader reads
-    CheckFailed                               raised by Score.require() when nothing was earned
+    Report(check, function, points, results)  earned = points * weighted fraction; text(), to_dict()
+    Score(report)                             a grade cell's result; .require() raises CheckFailed at 0
+
+A grade cell displays the Report (a display_data output: the feedback table as text/plain for
+plain-text front ends, as text/html for JupyterLab, and as JSON under ``REPORT_MIME``) and returns a
+Score, the points earned as a number. The cell's result (execute_result) is therefore the bare number,
+and that is what nbgrader grades: its ``determine_grade`` skips display_data, reads the first
+execute_result's text/plain through ``get_partial_grade`` (``float(text)``, kept when 0 <= it <=
+points) and gives zero for an error output. A check that earns nothing returns 0 instead of raising,
+so nbgrader still gives the cell zero while Run All goes on to the end of the notebook and every later
+result stays visible. (A table in the execute_result's text/plain would not parse as a number, and
+nbgrader gives such a cell full marks: the table must never be the cell's result.)
 """
 from __future__ import annotations
 
