@@ -225,6 +225,10 @@ GRAPHS = {
 }
 
 
+READ_TWICE = ("a node that reads one input twice: it is listed once among that input's consumers, so "
+              "count its in-degree once per distinct input")
+
+
 class TopologicalSort(Check):
     """Grades topological_sort(feed_dict) on small graphs of stand-in nodes. On a graph with a cycle
     only ValueError counts as reporting it: any other exception (a KeyError, a MemoryError or a
@@ -279,8 +283,7 @@ class TopologicalSort(Check):
         if outputs["raised"]:
             msg = f"topological_sort raised {outputs['raised']} on a graph without a cycle."
             if any(len(set(ins)) < len(ins) for _, ins in inputs["nodes"]):
-                msg += (" This graph has a node that reads one input twice; it is listed once among "
-                        "that input's consumers, so count its in-degree once per distinct input.")
+                msg += f" This graph has {READ_TWICE}."
             return [Finding("order", False, msg, "error")]
         order = outputs["order"]
         want = expected["nodes"]
@@ -294,8 +297,7 @@ class TopologicalSort(Check):
             if missing:
                 msg += f" missing: {', '.join(missing)};"
                 if any(len(set(inbound[m])) < len(inbound[m]) for m in missing):
-                    msg += (" a node that reads one input twice is listed once among that input's "
-                            "consumers, so count its in-degree once per distinct input;")
+                    msg += f" {READ_TWICE};"
             if doubled:
                 msg += f" listed more than once: {', '.join(doubled)};"
             if extra:
