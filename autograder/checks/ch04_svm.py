@@ -11,7 +11,6 @@ See base.py for the four steps every check defines.
 """
 import numpy as np
 
-from autograder import gradcheck
 from autograder.checks.base import (Case, Check, Finding, array_finding, grad_findings, numeric_grads,
                                     scalar_finding, value_finding)
 from autograder.checks.families import redraw

@@ -19,8 +19,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from autograder import gradcheck
-from autograder.checks.base import (Case, Check, Finding, grad_findings, param_grads,
-                                    scalar_finding, value_finding)
+from autograder.checks.base import Case, Check, Finding, grad_findings, param_grads, scalar_finding
 from autograder.checks.families import BackwardCheck, ForwardCheck, redraw, sigmoid
 from autograder.datasets import digits_split
 
