@@ -128,7 +128,7 @@ def _shapes(text):
 _SHAPE_ERRORS = (   # (pattern of numpy's ValueError, explanation from the pattern's match)
     (r"operands could not be broadcast together with (?:remapped )?shapes(.*)", lambda m: (
         "numpy could not line up arrays of shapes {} (shapes are matched from the right; each pair "
-        "of sizes must be equal, or one of them 1)".format(" and ".join(_shapes(m[1].split("->")[0]))))),
+        "of sizes must be equal, or one of them 1)".format(" and ".join(_shapes(re.sub(r"->\(.*?\)", "", m[1])))))),
     (r"non-broadcastable output operand with shape (\(.*?\)).*broadcast shape (\(.*?\))", lambda m: (
         f"an in-place update (+=, -=, *=) put a result of shape {_shapes(m[2])[0]} into an array of shape "
         f"{_shapes(m[1])[0]}")),

@@ -94,3 +94,10 @@ def test_one_number_is_judged_one_way():
     assert scalar_finding("cost", np.array([1.25]), 1.25).diagnosis == "shape"
     assert scalar_finding("cost", 1.25 * (1 + 1e-10), 1.25).passed
     assert not scalar_finding("cost", float("nan"), 1.25).passed
+
+
+def test_remapped_shapes_name_the_original_shapes():
+    """Does numpy's 'remapped shapes' form of the broadcasting error name the shapes the student wrote?"""
+    f = explain_error(Finding("f", False, "f raised ValueError: operands could not be broadcast together with "
+                              "remapped shapes [original->remapped]: (4,3)->(4,newaxis,3) (5,)->(5,newaxis) ", "error"))
+    assert "shapes (4, 3) and (5,) " in f.message and "newaxis" not in f.message
