@@ -257,3 +257,12 @@ wrong("train_two_layer", "trains the caller's params in place", "value")(partial
 wrong("train_two_layer", "drops the last short batch", "value")(partial(_train, drop_last=True))
 wrong("train_two_layer", "learning rate divided by the batch size", "value")(
     partial(_train, lr_scale=lambda m: 1.0 / m))
+
+
+# --------------------------------------------------------------------------- further graded parts
+# The catalogues of the part modules (Nielsen's network and the gradient's reading; CS224n's
+# activations, initialisations and preprocessing) belong to this chapter.
+from solutions.mutants.ch05_neural_nets_activations import MUTANTS as _ACTIVATIONS  # noqa: E402
+from solutions.mutants.ch05_neural_nets_network import MUTANTS as _NETWORK  # noqa: E402
+
+MUTANTS.extend(_ACTIVATIONS + _NETWORK)
