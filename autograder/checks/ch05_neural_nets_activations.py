@@ -28,16 +28,16 @@ SLUG = "ch05_neural_nets"     # these checks belong to chapter 5, whose module r
 
 # --------------------------------------------------------------------------- activations
 def _activation(rng, shape, kinks=(0.0,), scale=2.0, at_kinks=False, dout=True):
-    """x of ``shape`` at least 1e-3 from every kink (or, with at_kinks, a third of its entries
-    exactly on a kink or 1e-7 either side), with a random upstream gradient."""
+    """x of ``shape`` at least 1e-3 from every kink (or, with at_kinks, every third entry exactly on
+    a kink or 1e-7 either side, each kink on itself first), with a random upstream gradient."""
     x = rng.normal(scale=scale, size=shape)
     for k in kinks:
         close = np.abs(x - k) < 1e-3
         x[close] = k + np.copysign(1e-3, x[close] - k + 1e-300)
     label = f"x of shape {shape}"
     if at_kinks:
-        spots = x.flat[::3].shape
-        x.flat[::3] = rng.choice(kinks, size=spots) + rng.choice([0.0, 1e-7, -1e-7], size=spots)
+        n = x.flat[::3].size            # every kink exactly first, then 1e-7 to its right, then left
+        x.flat[::3] = [kinks[i % len(kinks)] + (0.0, 1e-7, -1e-7)[(i // len(kinks)) % 3] for i in range(n)]
         label += ", some entries on or next to a kink"
     inputs = {"x": x}
     if dout:
