@@ -253,7 +253,8 @@ class RankWeights(Check):
         ok = got == want
         first = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), None)
         return found + [Finding("ranked", ok, "the ranking is right." if ok else
-                                f"entry {first} is {tuple(got[first])}, expected {tuple(want[first])}.", "ok" if ok else "value")]
+                                f"entry {first} is {tuple(got[first])}, expected {tuple(want[first])}.",
+                                "ok" if ok else "value")]
 
 
 def _valley_cost(seed):
