@@ -245,3 +245,16 @@ check_two_layer_loss = TwoLayerLoss(
            "scale": "Is the loss an average over the batch, and is its gradient divided the same way?",
            "shape": "Every gradient has the shape of its parameter."})
 check_train_two_layer = TrainTwoLayer("train_two_layer", points=3, parts={"two_layer_loss": check_two_layer_loss})
+
+
+# --------------------------------------------------------------------------- further graded parts
+# Nielsen's network and the reading of its gradient; CS224n's activations, initialisations and
+# preprocessing (defined in their part modules, which state their interfaces).
+from autograder.checks.ch05_neural_nets_activations import (  # noqa: E402,F401
+    check_hard_tanh_backward, check_hard_tanh_forward, check_he_init, check_leaky_relu_backward,
+    check_leaky_relu_forward, check_preprocess, check_softsign_backward, check_softsign_forward,
+    check_xavier_init)
+from autograder.checks.ch05_neural_nets_network import (  # noqa: E402,F401
+    check_network, check_rank_weights, check_restarts, digits_columns, network_accuracy)
+
+load_digits_split = digits_split     # the notebook's name for the digits as rows (N, 64)

@@ -295,3 +295,12 @@ def relu_as_list(x):
 
 
 wrong("two_layer_loss", "skips relu_backward", "mismatch")(partial(_two_layer, mask_from=None))
+
+
+# --------------------------------------------------------------------------- further graded parts
+# The catalogues of the part modules (Nielsen's network and the gradient's reading; CS224n's
+# activations, initialisations and preprocessing) belong to this chapter.
+from solutions.mutants.ch05_neural_nets_activations import MUTANTS as _ACTIVATIONS  # noqa: E402
+from solutions.mutants.ch05_neural_nets_network import MUTANTS as _NETWORK  # noqa: E402
+
+MUTANTS.extend(_ACTIVATIONS + _NETWORK)
