@@ -40,7 +40,7 @@ def _arrow(ax, start, end, color, lw=2.0, style="-|>", **kw):
 
 # ------------------------------------------------------------------------------ network diagram
 def network_diagram(sizes=(64, 100, 10), batch="N", backward=False, names=None,
-                    grad_names=None, columns=False):
+                    grad_names=None, columns=False, activation="ReLU"):
     """Layers as columns of neurons, each labelled with the shape of the array it holds for a batch.
 
     sizes    : neurons per layer, input first, e.g. (64, 100, 10).
@@ -49,6 +49,7 @@ def network_diagram(sizes=(64, 100, 10), batch="N", backward=False, names=None,
                each with its shape, and the weight gradients dW = h^T · d(next).
     names    : the arrays' names, one per layer (default X, h1, h2, ..., scores).
     grad_names : the gradients' names, one per layer (default "d" + name); None hides one.
+    activation : the hidden layers' activation, written under them (the output has none).
     columns  : examples are columns (the layer notation of chapter 5's recursion): an array of
                layer k is (n_k, batch) and W^k is (n_k, n_{k-1}); otherwise rows, (batch, n_k)
                and W_k (n_{k-1}, n_k).
@@ -90,7 +91,7 @@ def network_diagram(sizes=(64, 100, 10), batch="N", backward=False, names=None,
         ax.text(x, top, f"{names[k]}\n{shape(n)}", ha="center", va="bottom",
                 fontsize=FONT_SIZE, color=FORWARD if k else "black")
         if k:
-            act = "" if k == L - 1 else "ReLU"
+            act = "" if k == L - 1 else activation
             xm = x - x_step / 2
             w = (n, sizes[k - 1]) if columns else (sizes[k - 1], n)
             ax.text(xm, bottom, f"W{k}: {w}\nb{k}: ({n},)", ha="center",
@@ -145,10 +146,10 @@ def dimension_picture(N=4, D=3, M=2):
         ax.text(x + w / 2, -h - 0.2, f"({rows}, {cols})", ha="center", va="top",
                 fontsize=FONT_SIZE)
         spots.append((x, w, h))
-        x += w + (0.9 if k < 2 else 0)
-    ax.text(spots[0][0] + spots[0][1] + 0.45, -spots[0][2] / 2, "·", ha="center", va="center",
+        x += w + (1.4 if k < 2 else 0)
+    ax.text(spots[0][0] + spots[0][1] + 0.4, -spots[0][2] / 2, "·", ha="center", va="center",
             fontsize=FONT_SIZE + 8)
-    ax.text(spots[1][0] + spots[1][1] + 0.45, -spots[0][2] / 2, "=", ha="center", va="center",
+    ax.text(spots[1][0] + spots[1][1] + 0.7, -spots[0][2] / 2, "=", ha="center", va="center",
             fontsize=FONT_SIZE + 4)
     # the shared dimension N: columns of X^T, rows of dout
     xa, wa, ha = spots[0]

@@ -78,9 +78,10 @@ def test_shapes_are_labelled():
         assert shape in labels
     plt.close(fig)
     fig = figures.network_diagram((64, 30, 10), batch="m", backward=True, columns=True,
-                                  grad_names=[None, "δ¹", "δ²"])
+                                  grad_names=[None, "δ¹", "δ²"], activation="sigmoid")
     labels = " ".join(texts(fig))
     assert "(30, m)" in labels and "W1: (30, 64)" in labels and "δ²\n(10, m)" in labels
+    assert "sigmoid" in labels and "ReLU" not in labels
     plt.close(fig)
     fig = figures.dimension_picture(N=5, D=3, M=2)
     labels = texts(fig)
