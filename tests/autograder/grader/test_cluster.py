@@ -73,3 +73,155 @@ def test_an_unreachable_scheduler_is_a_clear_error():
     address = f"tcp://127.0.0.1:{free_port()}"
     with pytest.raises(ValueError, match="cannot reach the Dask scheduler"):
         cluster.connect(address, timeout=3)
+
+
+# --------------------------------------------------------------------------- grading on the cluster
+CASES = ("control_full", "control_stub", "control_partial", "control_partial2", "control_wrong_sign",
+         "control_wrong_crash", "control_noisy", "control_renamed",
+         "patch_gradcheck", "patch_os_write", "forged_records_fd", "forged_records_then_exit",
+         "read_solutions_absolute", "import_solutions", "read_secret", "gradebook_write",
+         "write_outside", "network", "segfault", "kill_self", "exit_midway", "memory_bomb",
+         "sys_exit", "output_flood", "tests_tampered_full", "metadata_points",
+         "bad_json", "empty_file", "two_notebooks", "no_notebook", "symlink_to_source")
+# A cell that writes 16 MiB of tiny records to every descriptor it can (the probe's records pipe
+# among them): the worker that reads them back holds over 300 MiB while parsing.
+RECORD_FLOOD = """\
+import os
+chunk = b'{"t":"a"}\\n' * 100000
+for fd in range(3, 64):
+    try:
+        for _ in range(17):
+            os.write(fd, chunk)
+    except OSError:
+        pass"""
+CRASH_MEMORY_LIMIT = "500MiB"
+
+
+def outputs(out):
+    """Everything a batch leaves for people: grades.csv, the feedback pages, and the gradebook's
+    score of every grade cell."""
+    import sqlite3
+    feedback = {str(p.relative_to(out)): p.read_text() for p in sorted((out / "feedback").rglob("*.html"))}
+    with sqlite3.connect(out / "gradebook.db") as db:
+        cells = db.execute(
+            "SELECT sa.student_id, a.name, bc.name, g.auto_score FROM grade g "
+            "JOIN submitted_notebook sn ON g.notebook_id = sn.id "
+            "JOIN submitted_assignment sa ON sn.assignment_id = sa.id "
+            "JOIN assignment a ON sa.assignment_id = a.id JOIN base_cell bc ON g.cell_id = bc.id "
+            "ORDER BY 1, 2, 3").fetchall()
+    return (out / "grades.csv").read_text(), feedback, cells
+
+
+def rows_of(out):
+    import csv
+    import io
+    return {r["student_id"]: r for r in csv.DictReader(io.StringIO((out / "grades.csv").read_text()))}
+
+
+def same_secret(src, dest):
+    from autograder.grader.plan import SECRET_FILE
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(src / SECRET_FILE, dest / SECRET_FILE)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """The adversarial corpus of the first chapter (a selection of at least 20 submissions:
+    honest, wrong, malicious, malformed), graded once by the local pool."""
+    from autograder.grader.batch import grade_batch
+    from autograder.grader.corpus import build
+    from autograder.grader.corpus.__main__ import chapter
+    from autograder.grader.sandbox import Limits
+    base = tmp_path_factory.mktemp("corpus")
+    assignment = chapter()
+    subs, local = base / "submissions", base / "local"
+    cases, _ = build(assignment, subs, local)
+    for case in cases:
+        if case.name not in CASES:
+            shutil.rmtree(subs / case.name)
+    assert len(list(subs.iterdir())) == len(CASES) >= 20
+    limits = Limits(timeout=10)
+    grade_batch(subs, local, {assignment.slug: assignment}, workers=2, limits=limits, progress=False)
+    return {"assignment": assignment, "subs": subs, "local": local, "limits": limits, "base": base}
+
+
+def grade_on(address, corpus, out, subs=None):
+    from autograder.grader.batch import grade_batch
+    from autograder.grader.cluster import DaskRunner
+    a = corpus["assignment"]
+    same_secret(corpus["local"], out)
+    return grade_batch(subs or corpus["subs"], out, {a.slug: a}, limits=corpus["limits"],
+                       progress=False, runner=DaskRunner(address))
+
+
+def test_a_batch_on_the_cluster_equals_the_local_batch(dask_cluster, corpus):
+    """Graded on two Dask workers with the same secret, does the corpus give exactly the local
+    run's grades.csv, feedback pages and gradebook?"""
+    out = corpus["base"] / "dask"
+    grade_on(dask_cluster.address, corpus, out)
+    local = outputs(corpus["local"])
+    got = outputs(out)
+    assert len(rows_of(out)) == len(CASES)
+    assert got[0] == local[0]
+    assert got[1] == local[1]
+    assert got[2] == local[2] and len(got[2]) > 0
+
+
+def test_a_worker_killed_mid_batch_costs_nothing(dask_cluster, corpus):
+    """A worker killed (SIGKILL, by its pid) while it grades: does the batch still end with
+    exactly one row per submission, identical to the uninterrupted run?"""
+    import signal
+    import threading
+    import time
+
+    from distributed import Client
+    out = corpus["base"] / "dask_killed"
+    killed = {}
+
+    def kill_one():
+        with Client(dask_cluster.address, timeout=10, set_as_default=False) as client:
+            pids = client.run(os.getpid)
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline and not killed:
+                saved = len(list((out / "outcomes").glob("*.json"))) if (out / "outcomes").is_dir() else 0
+                busy = [w for w, keys in client.processing().items() if keys] if saved >= 8 else []
+                if busy:
+                    killed["worker"], killed["tasks"] = busy[0], client.processing()[busy[0]]
+                    os.kill(pids[busy[0]], signal.SIGKILL)
+                time.sleep(0.2)
+
+    killer = threading.Thread(target=kill_one, daemon=True)
+    killer.start()
+    grade_on(dask_cluster.address, corpus, out)
+    killer.join(timeout=30)
+    assert killed.get("tasks"), "no worker was busy after 8 outcomes: nothing was killed"
+    rows = (out / "grades.csv").read_text().splitlines()
+    assert len(rows) == len(CASES) + 1
+    got, local = rows_of(out), rows_of(corpus["local"])
+    differ = sorted(k for k in local if got.get(k) != local[k])
+    assert [got.get(k) for k in differ] == [local[k] for k in differ], killed
+    assert outputs(out) == outputs(corpus["local"])
+
+
+def test_a_submission_that_kills_its_worker_twice_is_ungradable(corpus, tmp_path):
+    """A notebook whose results make the worker exceed its own memory limit (--memory-limit):
+    is it one ungradable row saying its worker died twice, and are the others graded exactly as
+    the local run graded them?"""
+    import json
+    from grader_helpers import with_cell
+    a = corpus["assignment"]
+    subs = tmp_path / "submissions"
+    others = ("control_full", "control_partial", "control_wrong_sign")
+    for name in others:
+        shutil.copytree(corpus["subs"] / name, subs / name)
+    full = json.loads((corpus["subs"] / "control_full" / a.slug / f"{a.slug}.ipynb").read_text())
+    (subs / "flooder" / a.slug).mkdir(parents=True)
+    (subs / "flooder" / a.slug / f"{a.slug}.ipynb").write_text(json.dumps(with_cell(full, RECORD_FLOOD)))
+    out = tmp_path / "out"
+    with LocalCluster(workers=2, memory_limit=CRASH_MEMORY_LIMIT, log_dir=tmp_path) as lc:
+        grade_on(lc.address, corpus, out, subs)
+    got, local = rows_of(out), rows_of(corpus["local"])
+    assert sorted(got) == sorted(others + ("flooder",))
+    assert got["flooder"]["status"] == "ungradable" and "died twice" in got["flooder"]["detail"]
+    for name in others:
+        assert got[name] == local[name]
