@@ -309,6 +309,8 @@ def _grade(submissions, out, assignments, only, runner, limits, db_url, sandbox,
             keep(judge_submission(job, plans[job.slug], execution, checks[job.slug]))
             bar.update(1)
 
+        if hasattr(runner, "progress"):        # a runner that shows more on the bar (Dask workers)
+            runner.progress = bar
         runner.run(jobs(), Setup(sandbox, limits), done)
 
     for key in saved.keys() - scope:                  # records of folders no longer submitted

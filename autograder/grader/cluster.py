@@ -4,7 +4,7 @@
         runner.run(jobs, setup, done)         one Dask task per submission; done(job, execution)
                                               in this process as each result arrives
     connect(address, timeout=30) -> distributed.Client
-    check_workers(client, limits) -> ({worker address: [what it lacks]}, {address: facts})
+    check_workers(client, limits, require_cgroups) -> ({address: [what it lacks]}, {address: facts})
     worker_facts(limits) -> dict              (runs ON a worker, through client.run)
 
 A worker runs only the sandbox (``submission.run_submission``) and hands back the Execution, plain
@@ -19,8 +19,8 @@ that lacks something is named with what it lacks:
   - the same ``autograder`` package as the grader (a digest of its source files: the probe and
     the checks must be the ones the plan was made with), and the same Python minor version;
   - bubblewrap, prlimit and (as root) setpriv, and a sandbox that passes its self-test there;
-  - cgroups, reported as they are locally: v2 mounted and writable, or v1 with writable memory
-    and pids controllers (what is not capped is said, as the local grader says it).
+  - cgroups as locally (cgroup.Caps): what is not capped per sandbox is said for each worker,
+    and is a problem with --require-cgroups.
 """
 from __future__ import annotations
 
@@ -42,34 +42,23 @@ def package_digest(root=PACKAGE):
     return h.hexdigest()
 
 
-def cgroup_situation():
-    """(cgroup version usable for caps or None, sentence describing it)."""
-    base = Path("/sys/fs/cgroup")
-    if (base / "cgroup.controllers").exists():
-        ok = os.access(base, os.W_OK)
-        return ("v2" if ok else None), f"cgroup v2 at {base}" + ("" if ok else ", not writable")
-    found = {c: base / c for c in ("memory", "pids") if (base / c).is_dir()}
-    writable = [c for c, p in found.items() if os.access(p, os.W_OK)]
-    if len(writable) == 2:
-        return "v1", "cgroup v1 with writable memory and pids controllers"
-    missing = sorted({"memory", "pids"} - set(writable))
-    return None, "no writable cgroup " + " and ".join(missing) + " controller" + ("s" if len(missing) > 1 else "")
-
-
-def worker_facts(limits=None):
+def worker_facts(limits=None, require_cgroups=False, kind="bwrap"):
     """What this machine offers the grader: runs on each worker (through ``client.run``)."""
     from autograder.grader.plan import ROOT
-    from autograder.grader.sandbox import Limits, Sandbox, SandboxUnavailable, selftest
+    from autograder.grader.sandbox import Limits, SandboxUnavailable, selftest
     facts = {"python": "%d.%d" % sys.version_info[:2], "digest": package_digest(),
-             "package": str(PACKAGE), "problems": []}
-    facts["cgroups"], facts["cgroup_note"] = cgroup_situation()
+             "package": str(PACKAGE), "problems": [], "uncapped": ""}
     try:
-        sandbox = Sandbox.detect()
+        sandbox = _sandbox(kind)
     except SandboxUnavailable as err:
         facts["problems"].append(str(err))
         return facts
-    forbidden = [p for p in (ROOT / "solutions", ROOT / "tests") if p.exists()]
-    facts["problems"] += selftest(sandbox, limits or Limits(), forbidden)
+    facts["uncapped"] = sandbox.caps.describe_missing()
+    if require_cgroups and facts["uncapped"]:
+        facts["problems"].append(f"--require-cgroups: not capped per sandbox as a whole: {facts['uncapped']}")
+    if kind == "bwrap":
+        forbidden = [p for p in (ROOT / "solutions", ROOT / "tests") if p.exists()]
+        facts["problems"] += selftest(sandbox, limits or Limits(), forbidden)
     return facts
 
 
@@ -90,13 +79,13 @@ def _problems(facts, want_digest):
     return out
 
 
-def check_workers(client, limits=None, timeout=120):
+def check_workers(client, limits=None, require_cgroups=False, kind="bwrap"):
     """{worker address: [problems]} for every worker that lacks something, and the facts of all.
     Raises ValueError when the cluster has no worker."""
     workers = sorted(client.scheduler_info(n_workers=-1)["workers"])
     if not workers:
         raise ValueError("the Dask cluster has no worker")
-    answers = client.run(worker_facts, limits, workers=workers, on_error="return")
+    answers = client.run(worker_facts, limits, require_cgroups, kind, workers=workers, on_error="return")
     want = package_digest()
     problems = {}
     for address in workers:
@@ -199,8 +188,9 @@ class DaskRunner:
     """Runs the batch's jobs on the Dask cluster whose scheduler is at ``address``; same contract
     as batch.LocalPool. ``progress``, when set (a tqdm bar), shows the cluster's worker count."""
 
-    def __init__(self, address, timeout=30):
-        self.address, self.timeout = address, timeout
+    def __init__(self, address, timeout=30, require_cgroups=False, stream=None):
+        self.address, self.timeout, self.require_cgroups = address, timeout, require_cgroups
+        self.stream = stream or sys.stderr
         self.progress = None
 
     def run(self, jobs, setup, done):
@@ -212,9 +202,14 @@ class DaskRunner:
         from autograder.grader.submission import Execution
         client = connect(self.address, self.timeout)
         try:
-            problems, _ = check_workers(client, setup.limits)
+            problems, facts = check_workers(client, setup.limits, self.require_cgroups, setup.sandbox.kind)
             if problems:
                 raise SandboxUnavailable("Dask workers that cannot grade:\n" + describe(problems))
+            uncapped = {a: f["uncapped"] for a, f in facts.items() if f["uncapped"]}
+            if uncapped:
+                print("NOTE: not capped per sandbox as a whole on these Dask workers (each process "
+                      "still has its own limits):\n" + describe({a: [t] for a, t in uncapped.items()}),
+                      file=self.stream)
             client.run_on_scheduler(_scheduler_policy, **SCHEDULER_POLICY)
             source, running, pending = iter(jobs), {}, as_completed(loop=client.loop)
             while True:
@@ -245,10 +240,10 @@ class DaskRunner:
             client.close()
 
     def _threads(self, client):
-        workers = client.scheduler_info(n_workers=-1)["workers"]
+        threads = client.nthreads()                 # {worker address: threads}
         if self.progress is not None:
-            self.progress.set_postfix_str(f"{len(workers)} Dask workers", refresh=False)
-        return sum(w.get("nthreads", 1) for w in workers.values())
+            self.progress.set_postfix_str(f"{len(threads)} Dask workers", refresh=False)
+        return sum(threads.values())
 
 
 def _task_key(job):

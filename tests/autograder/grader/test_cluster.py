@@ -28,7 +28,7 @@ def dask_cluster(tmp_path_factory):
 
 def test_sound_workers_pass_the_check(dask_cluster):
     """Do two workers of this machine (same package, bubblewrap, cgroups) pass with no problem,
-    and say what their cgroups offer?"""
+    and report the same cgroup caps as the grader finds here?"""
     client = cluster.connect(dask_cluster.address)
     try:
         problems, facts = cluster.check_workers(client)
@@ -36,7 +36,13 @@ def test_sound_workers_pass_the_check(dask_cluster):
         client.close()
     assert problems == {}
     assert len(facts) == 2
-    assert all(f["digest"] == cluster.package_digest() and f["cgroup_note"] for f in facts.values())
+    from autograder.grader.sandbox import Sandbox
+    here = Sandbox.detect()
+    try:
+        uncapped = here.caps.describe_missing()
+    finally:
+        here.caps.close()
+    assert all(f["digest"] == cluster.package_digest() and f["uncapped"] == uncapped for f in facts.values())
 
 
 def test_a_worker_lacking_something_is_named_with_what_it_lacks(tmp_path):
@@ -146,12 +152,13 @@ def corpus(tmp_path_factory):
 
 
 def grade_on(address, corpus, out, subs=None):
-    from autograder.grader.batch import grade_batch
-    from autograder.grader.cluster import DaskRunner
+    """`python -m autograder grade SUBS --out OUT --scheduler ADDRESS`, with the local run's secret."""
+    from autograder.__main__ import main
     a = corpus["assignment"]
     same_secret(corpus["local"], out)
-    return grade_batch(subs or corpus["subs"], out, {a.slug: a}, limits=corpus["limits"],
-                       progress=False, runner=DaskRunner(address))
+    code = main(["grade", str(subs or corpus["subs"]), "--out", str(out), "--scheduler", address,
+                 "--timeout", str(corpus["limits"].timeout), "--no-progress"], {a.slug: a})
+    assert code == 0
 
 
 def test_a_batch_on_the_cluster_equals_the_local_batch(dask_cluster, corpus):
