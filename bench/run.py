@@ -49,6 +49,8 @@ BENCHMARKS = [
      ("gradcheck_full_s", "gradcheck_sparse_s")),
     ("machine", "machine", "5. Distance to the machine",
      ("mlp_fraction_of_matmul_peak",)),
+    ("grading_dask", "grading_dask", "6. Grading on a Dask cluster vs the local pool",
+     ("grading_dask_vs_local",)),
 ]
 KEYS = [key for *_, keys in BENCHMARKS for key in keys]
 
