@@ -232,3 +232,40 @@ def test_a_submission_that_kills_its_worker_twice_is_ungradable(corpus, tmp_path
     assert got["flooder"]["status"] == "ungradable" and "died twice" in got["flooder"]["detail"]
     for name in others:
         assert got[name] == local[name]
+
+
+def test_a_grader_killed_mid_batch_resumes_on_the_same_cluster(dask_cluster, corpus, tmp_path):
+    """The grader's own process killed (SIGKILL) half-way: does running the same command again
+    against the same cluster keep the outcomes already saved (untouched), grade the rest, and
+    end with the local run's outputs, the progress bar showing the cluster's workers?"""
+    import signal
+    import subprocess
+    import time
+    out = tmp_path / "out"
+    same_secret(corpus["local"], out)
+    cmd = [sys.executable, "-m", "autograder", "grade", str(corpus["subs"]), "--out", str(out),
+           "--scheduler", dask_cluster.address, "--timeout", str(corpus["limits"].timeout)]
+    saved = out / "outcomes"
+    with open(tmp_path / "first.log", "wb") as log:
+        first = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline and first.poll() is None:
+                if saved.is_dir() and len(list(saved.glob("*.json"))) >= 12:
+                    break
+                time.sleep(0.1)
+            first.send_signal(signal.SIGKILL)
+        finally:
+            first.kill()
+            first.wait()
+    import json
+    found = list(saved.glob("*.json"))
+    assert 12 <= len(found) < len(CASES), "the grader was not stopped half-way"
+    # outcomes that came back from the cluster (an unreadable notebook is cheaply re-read instead)
+    before = {p.name: p.stat().st_mtime_ns for p in found if json.loads(p.read_text())["status"] == "graded"}
+    assert before
+    second = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert "2 Dask workers" in second.stderr
+    assert {n: m for n, m in ((p.name, p.stat().st_mtime_ns) for p in saved.glob("*.json")) if n in before} == before
+    assert outputs(out) == outputs(corpus["local"])
