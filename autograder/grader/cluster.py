@@ -5,7 +5,7 @@
                                               in this process as each result arrives
     connect(address, timeout=30) -> distributed.Client
     check_workers(client, limits, require_cgroups) -> ({address: [what it lacks]}, {address: facts})
-    worker_facts(limits) -> dict              (runs ON a worker, through client.run)
+    worker_facts(limits, require_cgroups, kind) -> dict   (runs ON a worker, through client.run)
 
 A worker runs only the sandbox (``submission.run_submission``) and hands back the Execution, plain
 values; the grader process (this one) plans the cases, judges and saves each outcome as it
@@ -110,8 +110,8 @@ def connect(address, timeout=30):
 
 
 # --------------------------------------------------------------------------- the runner
-KILLED_TWICE = ("the grader's worker died twice while grading this submission (on two Dask "
-                "workers: {last}); it is not tried again")
+KILLED_TWICE = ("the grader's worker died twice while grading this submission (two Dask workers; "
+                "the last was {last}); it is not tried again")
 SCHEDULER_POLICY = {"allowed_failures": 1, "worker_saturation": 1.0}
 IN_FLIGHT = 2                  # tasks handed to the scheduler per worker thread
 
