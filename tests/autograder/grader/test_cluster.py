@@ -269,3 +269,26 @@ def test_a_grader_killed_mid_batch_resumes_on_the_same_cluster(dask_cluster, cor
     assert "2 Dask workers" in second.stderr
     assert {n: m for n, m in ((p.name, p.stat().st_mtime_ns) for p in saved.glob("*.json")) if n in before} == before
     assert outputs(out) == outputs(corpus["local"])
+
+
+def test_without_scheduler_dask_is_not_even_imported(tmp_path):
+    """Grading without --scheduler: does the batch complete without importing dask or
+    distributed (so no Dask process or client can start)?"""
+    import subprocess
+    script = (
+        "import sys, json\n"
+        "sys.path.insert(0, sys.argv[3])\n"
+        "from grader_helpers import demo_assignment, notebook, submit\n"
+        "from autograder.__main__ import main\n"
+        "from pathlib import Path\n"
+        "submit(Path(sys.argv[1]), 'ann', notebook('full'))\n"
+        "code = main(['grade', sys.argv[1], '--out', sys.argv[2], '--workers', '1', '--no-progress'],\n"
+        "            {'demo': demo_assignment()})\n"
+        "print(json.dumps([code, sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed'))]))\n")
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path / "subs"), str(tmp_path / "out"),
+                           str(fixtures)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    import json
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == [0, []]
+    assert "ann,demo,7,7,graded" in (tmp_path / "out" / "grades.csv").read_text()
