@@ -286,10 +286,13 @@ def rerun(state, job, running, how):
         state.skipped_cells[running[1]] = how
         job.skip_cells.append(running[1])
         return True
-    else:
+    elif hogs and not state.outputs:
+        blame = hogs                 # past the cells, the tests never began: what the cells that
+    else:                            # ran out of time or memory left behind took what was left
         return False
     for k in sorted(blame):
-        state.skipped_cells[k] = "used up the memory the tests needed"
+        state.skipped_cells[k] = ("used up the memory the tests needed" if state.cell_errors[k][0] == "MemoryError"
+                                  else "ran out of time, and what it started left the tests none")
         job.skip_cells.append(k)
     return True
 
