@@ -1,6 +1,6 @@
 """Running the probe on one job: inside bubblewrap, under resource limits, with a wall clock.
 
-    Limits                        wall time, address space, processes, CPU, output caps
+    Limits (limits.py)            wall time, address space, processes, CPU, output caps
     Sandbox.detect(unsafe) -> Sandbox      raises SandboxUnavailable with the reason
     sandbox.run(job_dir, limits, uid) -> RunResult
 
@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.grader.cgroup import Caps
+from autograder.grader.limits import Limits
 
 PROBE = Path(__file__).with_name("probe.py")
 INSIDE_ROOT = "/opt/grader"
@@ -54,23 +55,6 @@ ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "passwd", "group", "ns
 
 class SandboxUnavailable(RuntimeError):
     """The grader cannot isolate student code here; the message says why."""
-
-
-@dataclass
-class Limits:
-    BLAS_THREADS = "1"             # OPENBLAS/OMP/MKL threads of workers and sandboxes
-    timeout: float = 60.0          # wall clock per run, seconds
-    memory: int = 2 << 30          # address space per process, bytes
-    nproc: int = 256               # processes (and threads) of the sandbox user
-    output: int = 1 << 20          # captured stdout+stderr kept, bytes (the rest is drained)
-    results: int = 16 << 20        # result records kept, bytes
-    tmpfs: int = 64 << 20          # size of /tmp and of the working directory
-    fsize: int = 64 << 20          # largest file a sandboxed process may write
-    uid_base: int = 62000          # run as root: the sandbox of worker slot i runs as uid_base + i
-
-    @property
-    def cpu(self):
-        return int(self.timeout) + 5
 
 
 @dataclass
