@@ -203,6 +203,12 @@ def _index(rec, key, size):
     return v if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < size else None
 
 
+# A cell that ended with one of these errors may have left the tests without what they need.
+HOGS = {"MemoryError": "used up the memory the tests needed",
+        "Timeout": "ran out of time, and what it started left the tests none",
+        "BlockingIOError": "used up the processes the tests needed"}
+
+
 class RunState:
     """What the sandboxed runs reported, merged over reruns."""
 
@@ -251,8 +257,9 @@ class RunState:
         return running
 
     def memory_hogs(self):
-        """Cells of the last run that ran out of memory or time (and may still hold memory)."""
-        return {k for k, (kind, _) in self.cell_errors.items() if kind in ("MemoryError", "Timeout")}
+        """Cells of the last run that ran out of memory, time or processes (and may still hold
+        what they took)."""
+        return {k for k, (kind, _) in self.cell_errors.items() if kind in HOGS}
 
     def tests_out_of_memory(self):
         return any(isinstance(r.get("error"), dict) and r["error"].get("type") == "MemoryError"
@@ -289,8 +296,7 @@ def rerun(state, job, running, how):
     else:                            # ran out of time or memory left behind took what was left
         return False
     for k in sorted(blame):
-        state.skipped_cells[k] = ("used up the memory the tests needed" if state.cell_errors[k][0] == "MemoryError"
-                                  else "ran out of time, and what it started left the tests none")
+        state.skipped_cells[k] = HOGS[state.cell_errors[k][0]]
         job.skip_cells.append(k)
     return True
 
