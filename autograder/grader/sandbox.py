@@ -18,7 +18,9 @@ the repository) is never loaded; the probe adds site-packages and /opt/grader to
 
 Limits: ``prlimit`` wraps bwrap and sets them before anything of the sandbox starts (address
 space, processes, CPU seconds, file size, no core dumps); they are inherited down to student
-code. A wrapper rather than a ``preexec_fn``, which is unsafe in a process with threads. The
+code. With cgroups (cgroup.py) each run also starts inside a group of its own that caps all its
+processes together (memory with shared memory and memfd, processes, one core); the kernel's
+peak of that group is reported as ``RunResult.peak_memory``. A wrapper rather than a ``preexec_fn``, which is unsafe in a process with threads. The
 wall clock is the grader's: at the limit the whole process group is killed, and bwrap's
 --die-with-parent takes the sandbox's pid namespace down with it. Output is drained from the
 pipes and kept up to its cap, so a flood can neither block the run nor fill the grader's memory.
@@ -27,7 +29,8 @@ Users: run by root, bwrap keeps the real user namespace (a user namespace made b
 only uid 0, and the kernel does not apply RLIMIT_NPROC to uid 0) and ``setpriv`` drops to an
 unprivileged uid per worker, with no capabilities and no_new_privs. Run by anyone else, bwrap
 unshares the user namespace too and the sandbox runs as that user (RLIMIT_NPROC then counts
-all of that user's processes).
+all of that user's processes, which is why batch.py then wants a cgroup for processes or
+--workers 1).
 """
 from __future__ import annotations
 
