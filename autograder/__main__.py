@@ -10,6 +10,7 @@
     python -m autograder grade SUBMISSIONS --out OUT [--assignment SLUG] [--workers N]
                                [--timeout SECONDS] [--db URL] [--seeds secret|notebook]
                                [--require-cgroups] [--unsafe-no-sandbox]
+                               [--scheduler tcp://HOST:PORT]
         Grade SUBMISSIONS/<student_id>/<slug>/<slug>.ipynb in a sandbox; write OUT/grades.csv,
         OUT/feedback/, and the nbgrader gradebook (OUT/gradebook.db unless --db). The tests draw
         their cases from seeds derived from a secret kept in OUT (default), or from the seeds in
@@ -18,6 +19,9 @@
         grades only what is missing. Exit 0 when the batch completed (whatever the scores), 1
         when an assignment could not be prepared or the gradebook could not be written, 2 when
         the grader cannot run (bad arguments, no sandbox, OUT locked by another run or unusable).
+        --scheduler: the sandboxed runs go to that Dask cluster's workers, one task per
+        submission (checked first: each worker must have this autograder and bubblewrap);
+        reading, judging and saving stay in this process. See README "Grading on a cluster".
 
     python -m autograder report OUT
         Write the class report OUT/report/index.html (and mistakes.csv, similar.csv) from the
@@ -29,7 +33,7 @@ import argparse
 import os
 import sys
 
-from autograder.grader.sandbox import Limits  # noqa: E402 - light: no numpy behind it
+from autograder.grader.limits import Limits  # noqa: E402 - light: no numpy behind it
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", Limits.BLAS_THREADS)   # before numpy: cores are shared
 
@@ -66,12 +70,16 @@ def _grade(args, assignments=None):
         print("error: --workers must be at least 1 and --timeout positive", file=sys.stderr)
         return 2
     assignments = course_assignments() if assignments is None else assignments
+    runner = None
+    if args.scheduler:                       # only then is Dask imported (and a client started)
+        from autograder.grader.cluster import DaskRunner
+        runner = DaskRunner(args.scheduler, require_cgroups=args.require_cgroups)
     try:
         batch = grade_batch(args.submissions, args.out, assignments, only=args.assignment,
                             workers=args.workers, limits=Limits(timeout=float(args.timeout)),
                             db_url=args.db, unsafe=args.unsafe_no_sandbox,
                             progress=not args.no_progress, seeds=args.seeds,
-                            require_cgroups=args.require_cgroups)
+                            require_cgroups=args.require_cgroups, runner=runner)
     except SandboxUnavailable as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -126,6 +134,8 @@ def parser():
     g.add_argument("--require-cgroups", action="store_true",
                    help="refuse to grade unless memory, processes and CPU can be capped for each "
                         "sandbox as a whole (cgroups v2, or v1, writable here)")
+    g.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="grade on the Dask cluster of this scheduler (--workers is then unused)")
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
     r = sub.add_parser("report", help="write the class report from the outcome records in OUT")
     r.add_argument("out", help="the folder a batch was graded into")
