@@ -7,7 +7,9 @@ under a note saying why). ``release`` is the released notebook (a dict, trusted)
 sanitising does, every output of the submission is dropped, and every cell the release marks as
 locked or graded gets the release's source and nbgrader metadata back (a cell that only claims a
 grade id the release does not have, or claims one twice, loses its nbgrader metadata); solution
-cells keep the student's text. Grade cells the student deleted are added at the end. Each grade
+cells keep the student's text. Grade cells the student deleted are added at the end. The
+Formgrader and feedback pages render markdown as HTML, so the student's own markdown and raw
+cells are kept as markdown with every HTML character escaped (shown, never run). Each grade
 cell's output is the grader's report: ``text/plain`` the points earned (what nbgrader reads as
 partial credit), ``text/html`` the table of cases the check shows in the notebook. The tests'
 code never appears: the release's grade cells hold one visible call, or a comment for hidden tests.
@@ -15,6 +17,7 @@ code never appears: the release's grade cells hold one visible call, or a commen
 from __future__ import annotations
 
 import copy
+import html
 import json
 import re
 import uuid
@@ -105,6 +108,8 @@ def autograded_notebook(data, release, outcome):
             kind = ref_kind
             if meta.get("locked") or meta.get("grade") and not meta.get("solution"):
                 source = ref_source
+        if meta is None and kind != "code":      # the student's text: shown, never rendered as HTML
+            kind, source = "markdown", html.escape(source, quote=False)
         cell = _cell(kind, source, fresh_id(raw.get("id")), meta)
         if meta and meta.get("grade") and gid in tests and kind == "code":
             cell["outputs"] = [report_output(tests[gid])]

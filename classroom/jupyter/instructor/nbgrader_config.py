@@ -8,6 +8,3 @@ c.CourseDirectory.root = os.environ.get("CLASSROOM_COURSE_DIR", os.path.expandus
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.py"]
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.enforce_metadata = True
-# Submitted notebooks are the students' text: render their markdown without scripts or styles
-# in the Formgrader and in feedback pages.
-c.HTMLExporter.sanitize_html = True
