@@ -6,13 +6,15 @@
 
     python -m autograder grade SUBMISSIONS --out OUT [--assignment SLUG] [--workers N]
                                [--timeout SECONDS] [--db URL] [--seeds secret|notebook]
-                               [--unsafe-no-sandbox]
+                               [--require-cgroups] [--unsafe-no-sandbox]
         Grade SUBMISSIONS/<student_id>/<slug>/<slug>.ipynb in a sandbox; write OUT/grades.csv,
         OUT/feedback/, and the nbgrader gradebook (OUT/gradebook.db unless --db). The tests draw
         their cases from seeds derived from a secret kept in OUT (default), or from the seeds in
         the grade cells (--seeds notebook: the cases, and so the scores, of nbgrader autograde).
-        Exit 0 when the batch completed (whatever the scores), 1 when an assignment could not
-        be prepared, 2 when the grader cannot run (bad arguments, no sandbox).
+        Each outcome is saved in OUT/outcomes/ as soon as it is known: a rerun after a crash
+        grades only what is missing. Exit 0 when the batch completed (whatever the scores), 1
+        when an assignment could not be prepared or the gradebook could not be written, 2 when
+        the grader cannot run (bad arguments, no sandbox, OUT locked by another run or unusable).
 
     python -m autograder grade --course COURSE_DIR [--assignment SLUG] [options as above]
         Grade an nbgrader course directory in place: COURSE_DIR/submitted/ (what nbgrader
@@ -26,7 +28,9 @@ import argparse
 import os
 import sys
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # workers and sandboxes share the cores
+from autograder.grader.sandbox import Limits  # noqa: E402 - light: no numpy behind it
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", Limits.BLAS_THREADS)   # before numpy: cores are shared
 
 
 def course_assignments():
@@ -70,11 +74,13 @@ def _grade(args, assignments=None):
             from autograder.grader.course import grade_course
             return grade_course(args.course, only=args.assignment, workers=args.workers,
                                 limits=Limits(timeout=float(args.timeout)), unsafe=args.unsafe_no_sandbox,
-                                progress=not args.no_progress, seeds=args.seeds).exit_code
+                                progress=not args.no_progress, seeds=args.seeds,
+                                require_cgroups=args.require_cgroups).exit_code
         batch = grade_batch(args.submissions, args.out, assignments, only=args.assignment,
                             workers=args.workers, limits=Limits(timeout=float(args.timeout)),
                             db_url=args.db, unsafe=args.unsafe_no_sandbox,
-                            progress=not args.no_progress, seeds=args.seeds)
+                            progress=not args.no_progress, seeds=args.seeds,
+                            require_cgroups=args.require_cgroups)
     except SandboxUnavailable as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -85,6 +91,7 @@ def _grade(args, assignments=None):
 
 
 def parser():
+    from autograder.grader.batch import DEFAULT_WORKERS
     from autograder.grader.plan import SEED_MODES
     ap = argparse.ArgumentParser(prog="python -m autograder", description="The course's autograder.")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -97,7 +104,7 @@ def parser():
     g.add_argument("--course", metavar="COURSE_DIR",
                    help="grade an nbgrader course directory in place (instead of SUBMISSIONS --out)")
     g.add_argument("--assignment", help="grade only this assignment (slug)")
-    g.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+    g.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
                    help="notebooks graded at once (default: the number of CPU cores; the grader's own "
                         "process mostly waits)")
     g.add_argument("--timeout", type=float, default=60.0, help="wall-clock seconds per notebook")
@@ -107,6 +114,9 @@ def parser():
                         "from the seeds written in the grade cells, as nbgrader autograde does")
     g.add_argument("--unsafe-no-sandbox", action="store_true",
                    help="run student code without bubblewrap (only for notebooks you trust)")
+    g.add_argument("--require-cgroups", action="store_true",
+                   help="refuse to grade unless memory, processes and CPU can be capped for each "
+                        "sandbox as a whole (cgroups v2, or v1, writable here)")
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
     return ap
 
