@@ -17,8 +17,10 @@ jupyter config path, then COURSE_DIR/nbgrader_config.py):
     gradebook (CourseDirectory.db_url)         scores, flags, submission times
     autograder/                    the grader's own folder (OUT): grades.csv, logs, its secret
 
-Grading is the batch grader's (``grade_batch``: sandbox, verdicts outside student code); only
-chapters of this course whose source notebook is in the course directory are graded. Run by root,
+Grading is the batch grader's (``grade_batch``: sandbox, verdicts outside student code, one
+outcome record per submission saved in autograder/outcomes/); the autograded notebooks, feedback
+pages and gradebook are derived from those records. Only chapters of this course whose source
+notebook is in the course directory are graded. Run by root,
 everything written in the course directory is handed to the directory's owner, so that the
 instructor's Formgrader can add manual grades and comments.
 """
@@ -29,7 +31,7 @@ import os
 import re
 from pathlib import Path
 
-from autograder.grader import gradebook
+from autograder.grader import gradebook, outcomes
 from autograder.grader.autograded import autograded_notebook
 from autograder.grader.batch import grade_batch
 from autograder.grader.notebook import Unreadable, read_bytes
@@ -129,8 +131,11 @@ def grade_course(course_dir, only=None, **options):
     writer.folder(out)
     batch = grade_batch(submitted, out, assignments, only=only, db_url=cd.db_url, **options)
 
+    graded = {(o.student, o.slug) for o in batch.outcomes}
     stamps = {}
-    for o in batch.outcomes:
+    for o in outcomes.load_all(out):
+        if (o.student, o.slug) not in graded:
+            continue
         if o.slug not in assignments or not o.student:
             continue
         src = submitted / o.student / o.slug
@@ -153,7 +158,7 @@ def grade_course(course_dir, only=None, **options):
                 writer.write(folder / "timestamp.txt", timestamp)
             if secret:
                 writer.write(folder / "submission_secret.txt", secret)
-    if stamps:
+    if stamps and not batch.gradebook_error:
         gradebook.stamp(cd.db_url, stamps)
     _own_tree(writer, out)
     db = _sqlite_path(cd.db_url)
