@@ -107,3 +107,12 @@ def test_regrade_keeps_comments_and_manual_scores(tmp_path):
     shown = [c["outputs"][0]["data"]["text/plain"] for c in nb["cells"]
              if c["metadata"].get("nbgrader", {}).get("grade")]
     assert len(shown) == 12 and set(shown) == {"0"}     # the untouched release earns nothing
+
+
+def test_cli_course_arguments(tmp_path):
+    """Does the command line refuse --course mixed with --out, and a course folder that does not
+    exist, with exit status 2 and a message?"""
+    from autograder.__main__ import main
+    assert main(["grade", "--course", str(tmp_path), "--out", str(tmp_path / "o")]) == 2
+    assert main(["grade", "--course", str(tmp_path / "nowhere")]) == 2
+    assert main(["grade", "--course", str(tmp_path)]) == 2        # nothing collected
