@@ -321,6 +321,5 @@ def read_feedback(page):
     item.wait_for(timeout=60_000)
     item.dblclick()
     frame = page.frame_locator(".jp-HTMLViewer iframe")
-    body = frame.locator("body")
-    body.wait_for(timeout=60_000)
-    return body.inner_text()
+    frame.locator("h1", has_text=SLUG).wait_for(timeout=60_000)     # the page has loaded
+    return frame.locator("body").inner_text()
