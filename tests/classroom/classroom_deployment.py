@@ -98,6 +98,7 @@ class Class:
             _run("useradd", "-m", "-d", str(self.homes / user), "-s", "/bin/bash", *groups, user)
             self.created_users.append(user)
             _run("chpasswd", input=f"{user}:{self.passwords[user]}\n")
+        os.chmod(self.homes / self.instructor, 0o700)     # the course (solutions, gradebook) is private
         # The exchange: anyone may create files (sticky, like /tmp); the course's folder in it
         # belongs to the instructor, so that no student can claim the course id first.
         self.exchange.mkdir()

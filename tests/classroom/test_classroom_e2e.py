@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -161,6 +162,9 @@ def test_release_fetch_submit_collect_grade_feedback(base, chromium):
         cls.as_instructor("cp", str(SOLUTION), str(source / f"{SLUG}.ipynb"))
         cls.as_instructor("nbgrader", "generate_assignment", SLUG)
         cls.as_instructor("nbgrader", "release_assignment", SLUG)
+        peek = subprocess.run(["cat", str(source / f"{SLUG}.ipynb")], user=cls.students[0],
+                              capture_output=True, env={"PATH": "/usr/bin:/bin"})
+        assert peek.returncode != 0, "a student can read the instructor's source notebook"
         # Students see every cell (no virtual scrolling), so that cells can be found by position.
         for user in cls.students:
             settings = cls.homes / user / ".jupyter/lab/user-settings/@jupyterlab/notebook-extension"
