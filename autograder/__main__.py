@@ -28,7 +28,7 @@ import argparse
 import os
 import sys
 
-from autograder.grader.sandbox import Limits  # noqa: E402 - light: no numpy behind it
+from autograder.grader.limits import Limits  # noqa: E402 - light: no numpy behind it
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", Limits.BLAS_THREADS)   # before numpy: cores are shared
 

@@ -49,10 +49,11 @@ from pathlib import Path
 import numpy as np
 
 from autograder import gradcheck
+from autograder.grader.feedback import error_text, findings_table
+from autograder.grader.limits import Limits
 
 EXPECTED_DIR = Path(__file__).with_name("expected")
-MAX_ELEMENTS = 2_000_000   # largest array a student's output may hold
-MAX_DEPTH = 20             # deepest nesting of lists/dicts accepted from a student's output
+MAX_ELEMENTS, MAX_DEPTH = Limits.OUTPUT_ELEMENTS, Limits.OUTPUT_DEPTH    # a student's output
 
 
 # --------------------------------------------------------------------------- values
@@ -219,13 +220,8 @@ class Report:
         p.text(f"{self.earned:g}")
 
     def _repr_html_(self):
-        rows = "".join(
-            f"<tr><td>{html.escape(r.label)}</td><td>{html.escape(f.what)}</td>"
-            f"<td>{'pass' if f.passed else 'FAIL: ' + html.escape(f.diagnosis.replace('_', ' '))}</td>"
-            f"<td>{html.escape(f.message)}</td></tr>"
-            for r in self.results for f in r.findings)
         return (f"<div><b>{html.escape(self.function)}</b>: {self.earned:g} / {self.points:g} points"
-                f"<table><tr><th>case</th><th>output</th><th>result</th><th>message</th></tr>{rows}</table></div>")
+                f"{findings_table(self.to_dict()['results'])}</div>")
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"text/plain": f"{self.earned:g}", "text/html": self._repr_html_(),
@@ -346,13 +342,13 @@ def call_student(check, inputs, student):
     try:
         raw = check.run(copy.deepcopy(inputs), *student)
     except NotImplementedError:
-        return Finding(what, False, f"{what} is not implemented yet.", "not_implemented")
+        return Finding(what, False, *error_text(what, "not_implemented"))
     except Exception as err:  # noqa: BLE001 - any student error is feedback, not a crash
-        return Finding(what, False, f"{what} raised {type(err).__name__}: {err}", "error")
+        return Finding(what, False, *error_text(what, "error", type(err).__name__, str(err)))
     try:
         return decode(json.loads(json.dumps(encode(raw))))
     except (TypeError, ValueError) as err:
-        return Finding(what, False, f"{what} returned something that is not plain numbers ({err}).", "shape")
+        return Finding(what, False, *error_text(what, "encode", message=str(err)))
 
 
 def checks_of(module):

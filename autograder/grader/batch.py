@@ -50,7 +50,7 @@ from autograder.grader.plan import ROOT, SEED_MODES, build_plan, load_secret
 from autograder.grader.sandbox import Limits, Sandbox, SandboxUnavailable, selftest
 from autograder.grader.submission import Execution, judge_submission, prepare, run_submission
 
-DEFAULT_WORKERS = os.cpu_count() or 1
+DEFAULT_WORKERS = Limits.WORKERS
 WORKER_DIED = "the grader's worker process died while grading this submission"
 LOCK_FILE = ".grader-lock"
 

@@ -11,7 +11,7 @@ from autograder.grader.plan import build_plan
 from autograder.grader.sandbox import RunResult
 from autograder.grader.submission import Task, find_notebook, grade_submission, parse_records
 
-from grader_helpers import notebook, submit
+from grader_helpers import notebook, submit, with_cell
 
 
 class Scripted:
@@ -288,3 +288,20 @@ def test_hard_links_are_refused(tmp_path, plan):
     os.link(tmp_path / "secret", folder / "linked.txt")
     assert copy_folder(str(folder), str(tmp_path / "copy")) == 1
     assert sorted(os.listdir(tmp_path / "copy")) == ["mine.txt"]
+
+
+def test_tests_that_never_began_after_a_fork_bomb_rerun_without_it(tmp_path, plan):
+    """When every cell ended but the run hit the wall clock before the first case, and one cell
+    ended with BlockingIOError (it used up the processes), is that cell skipped on a rerun and
+    every point earned?"""
+    def bombed(job):
+        n = len(job["cells"])
+        recs = [{"t": "start"}]
+        for k in range(n):
+            err = {"type": "BlockingIOError", "message": "[Errno 11]"} if k == n - 1 else None
+            recs += [{"t": "cell", "i": k}, {"t": "cell_end", "i": k, "error": err}]
+        return recs, None, True
+    box = Scripted(bombed, honest_run(plan))
+    out = grade(tmp_path, plan, box, with_cell(notebook("full"), "import os\nwhile True:\n    os.fork()"))
+    assert box.jobs[1]["skip_cells"] == [len(box.jobs[0]["cells"]) - 1]
+    assert out.score == 7.0 and "used up the processes the tests needed" in out.detail
