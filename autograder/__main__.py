@@ -26,6 +26,12 @@
     python -m autograder report OUT
         Write the class report OUT/report/index.html (and mistakes.csv, similar.csv) from the
         outcome records saved in OUT/outcomes/; `grade` writes it too. Exit 2 without records.
+
+    python -m autograder grade --course COURSE_DIR [--assignment SLUG] [options as above]
+        Grade an nbgrader course directory in place: COURSE_DIR/submitted/ (what nbgrader
+        collect gathers) into autograded/, feedback/ and the course's gradebook, so that the
+        Formgrader, nbgrader generate_feedback, release_feedback and export work on the result;
+        grades.csv and logs go to COURSE_DIR/autograder/.
 """
 from __future__ import annotations
 
@@ -69,12 +75,25 @@ def _grade(args, assignments=None):
     if args.workers < 1 or args.timeout <= 0:
         print("error: --workers must be at least 1 and --timeout positive", file=sys.stderr)
         return 2
-    assignments = course_assignments() if assignments is None else assignments
+    if (args.course is None) == (args.submissions is None) or (args.course and (args.out or args.db)):
+        print("error: give SUBMISSIONS --out OUT, or --course COURSE_DIR (whose nbgrader "
+              "configuration names the gradebook)", file=sys.stderr)
+        return 2
+    if args.course is None and args.out is None:
+        print("error: --out is required with SUBMISSIONS", file=sys.stderr)
+        return 2
+    assignments = course_assignments() if assignments is None and not args.course else assignments
     runner = None
     if args.scheduler:                       # only then is Dask imported (and a client started)
         from autograder.grader.cluster import DaskRunner
         runner = DaskRunner(args.scheduler, require_cgroups=args.require_cgroups)
     try:
+        if args.course:
+            from autograder.grader.course import grade_course
+            return grade_course(args.course, only=args.assignment, workers=args.workers,
+                                limits=Limits(timeout=float(args.timeout)), unsafe=args.unsafe_no_sandbox,
+                                progress=not args.no_progress, seeds=args.seeds,
+                                require_cgroups=args.require_cgroups, runner=runner).exit_code
         batch = grade_batch(args.submissions, args.out, assignments, only=args.assignment,
                             workers=args.workers, limits=Limits(timeout=float(args.timeout)),
                             db_url=args.db, unsafe=args.unsafe_no_sandbox,
@@ -118,8 +137,10 @@ def parser():
     c.add_argument("--case-timeout", type=float, default=CASE_TIMEOUT,
                    help=f"seconds per call into your code, per test case (default {CASE_TIMEOUT:g})")
     g = sub.add_parser("grade", help="grade a folder of submissions in a sandbox")
-    g.add_argument("submissions", help="SUBMISSIONS/<student_id>/<slug>/<notebook>.ipynb")
-    g.add_argument("--out", required=True, help="folder for grades.csv, feedback/, the gradebook")
+    g.add_argument("submissions", nargs="?", help="SUBMISSIONS/<student_id>/<slug>/<notebook>.ipynb")
+    g.add_argument("--out", help="folder for grades.csv, feedback/, the gradebook")
+    g.add_argument("--course", metavar="COURSE_DIR",
+                   help="grade an nbgrader course directory in place (instead of SUBMISSIONS --out)")
     g.add_argument("--assignment", help="grade only this assignment (slug)")
     g.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
                    help="notebooks graded at once (default: the number of CPU cores; the grader's own "
