@@ -2,6 +2,8 @@
 directory and exchange, and JupyterHub started from classroom/jupyterhub_config.py.
 
     requirements() -> list[str]        what is missing to run the class (root, tools, proxy)
+    enterable(*paths)                  context manager: other users may pass through the folders
+                                       above ``paths`` (this Python, this checkout) while it lasts
     Class(base)                        context manager: a group, an instructor and students with
                                        passwords and homes under ``base``, removed on exit (with
                                        every process they still run)
@@ -11,12 +13,14 @@ directory and exchange, and JupyterHub started from classroom/jupyterhub_config.
 """
 from __future__ import annotations
 
+import contextlib
 import grp
 import os
 import pwd
 import secrets
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -41,22 +45,33 @@ def requirements():
     for tool in ("jupyterhub", "jupyterhub-singleuser", "nbgrader"):
         if not (BIN / tool).exists():
             missing.append(f"{tool} is not installed in {BIN} (pip install -r requirements.txt)")
-    unreachable = [p for p in (Path(os.path.realpath(sys.executable)), ROOT) if not _others_may_enter(p)]
-    if unreachable:
-        missing.append(f"{unreachable[0]} is in a folder other users cannot enter: the students' servers "
-                       "run this Python as their own users (make .venv from a system-wide Python)")
+    unreadable = [p for p in (Path(os.path.realpath(sys.executable)), ROOT) if not os.stat(p).st_mode & 0o005]
+    if unreadable:
+        missing.append(f"{unreadable[0]} cannot be read by other users: the students' servers run this "
+                       "Python as their own users")
     if not os.access(PROXY, os.X_OK):
         missing.append(f"configurable-http-proxy is not installed in {PROXY.parent.parent} "
                        "(bash .ci/install runs npm ci there)")
     return missing
 
 
-def _others_may_enter(path):
-    """Can a user other than the owner reach ``path`` (every folder above it searchable)?"""
-    for folder in [path, *path.parents][1:]:
-        if not os.stat(folder).st_mode & 0o001:
-            return False
-    return bool(os.stat(path).st_mode & 0o005)
+@contextlib.contextmanager
+def enterable(*paths):
+    """Let other users pass through (search, not list) every folder above ``paths`` while the class
+    runs: the students' servers run this checkout's Python as their own users, and a checkout or a
+    Python under /root is otherwise out of their reach. Every mode changed is restored."""
+    changed = {}
+    for path in paths:
+        for folder in Path(path).parents:
+            mode = stat.S_IMODE(os.stat(folder).st_mode)
+            if not mode & 0o001 and folder not in changed:
+                changed[folder] = mode
+                os.chmod(folder, mode | 0o001)
+    try:
+        yield sorted(changed)
+    finally:
+        for folder, mode in changed.items():
+            os.chmod(folder, mode)
 
 
 def _run(*cmd, **kw):

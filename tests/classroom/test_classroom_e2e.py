@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from classroom_deployment import ROOT, Class, Hub, requirements
+from classroom_deployment import ROOT, Class, Hub, enterable, requirements
 
 SLUG = "ch01_circuits"
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -151,7 +151,7 @@ def test_release_fetch_submit_collect_grade_feedback(base, chromium):
     assert RIGHT in solution["multiply_gate"]
     mistaken = dict(solution, multiply_gate=solution["multiply_gate"].replace(RIGHT, WRONG))
 
-    with Class(base) as cls:
+    with enterable(os.path.realpath(sys.executable), ROOT), Class(base) as cls:
         full, wrong, untouched = cls.students
         edits = {full: {index[g]: s for g, s in solution.items()},
                  wrong: {index[g]: s for g, s in mistaken.items()},
