@@ -22,7 +22,7 @@ import json
 import re
 import uuid
 
-from autograder.checks.base import CaseResult, Finding, Report
+from autograder.checks.base import CaseResult, Finding, Report, Score
 
 CELL_TYPES = ("code", "markdown", "raw")
 ID = re.compile(r"^[a-zA-Z0-9-_]{1,64}$")
@@ -48,9 +48,8 @@ def report_output(test):
     report = Report(r["check"], r["function"], float(r["points"]), [
         CaseResult(c["label"], c["weight"], [Finding(f["what"], f["passed"], f["message"], f["diagnosis"])
                                              for f in c["findings"]]) for c in r["results"]])
-    bundle = report._repr_mimebundle_()
-    return {"output_type": "execute_result", "execution_count": None, "metadata": {},
-            "data": {"text/plain": bundle["text/plain"], "text/html": bundle["text/html"]}}
+    return {"output_type": "execute_result", "execution_count": None, "metadata": {},   # as a grade
+            "data": {"text/plain": repr(Score(report)), "text/html": report._repr_html_()}}  # cell's result
 
 
 def _cell(kind, source, cell_id, nbgrader=None):
