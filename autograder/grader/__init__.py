@@ -10,7 +10,7 @@ Student code is untrusted. The pipeline splits trusted from untrusted work:
     notebook.py    reads a submitted notebook defensively; keeps its code cells, drops its
                    test cells (the tests always come from the source)
     submission.py  one submission: prepare (read) -> run_submission (sandbox, reruns; plain
-                   values out) -> judge_submission (verdicts, score) -> an Outcome
+                   values out) -> judge_submission (judge.py: verdicts, score) -> an Outcome
     job.py         job.json, the one message from the grader to the probe
     limits.py      every limit, defined once (Limits)
     sandbox.py     bubblewrap + resource limits + wall clock around probe.py
