@@ -80,3 +80,19 @@ SVM_POINTS = {"X": ((1.2, 0.7), (-0.3, -0.5), (3.0, 0.1), (-0.1, -1.0), (-1.0, 1
               "w0": (1.0, -2.0, -1.0)}
 SVM_COST_EXAMPLE = {"w": (0.1, 0.2, 0.3), "X": ((1.2, 0.7), (-0.3, 0.5), (3.0, 2.5)), "y": (1.0, -1.0, 1.0),
                     "alpha": 0.1}
+
+
+# Chapter 3's training exercise: a small regression set generated in code, and the starting
+# weights of its network Linear -> Sigmoid -> Linear -> MSE (hidden units: the columns of W1).
+def wave(n=30):
+    """x (n, 1) evenly spaced in [-2, 2] and y (n, 1) = sin(1.5 x): fresh float64 arrays."""
+    x = np.linspace(-2.0, 2.0, int(n)).reshape(-1, 1)
+    return x, np.sin(1.5 * x)
+
+
+def wave_start(hidden=8, seed=3):
+    """Starting weights for ``wave``: {"W1": (1, H) normal, "b1": (H,) normal / 2,
+    "W2": (H, 1) normal / sqrt(H), "b2": (1,) zeros}, drawn from ``np.random.default_rng(seed)``."""
+    rng = np.random.default_rng(seed)
+    return {"W1": rng.normal(size=(1, hidden)), "b1": 0.5 * rng.normal(size=hidden),
+            "W2": rng.normal(size=(hidden, 1)) / np.sqrt(hidden), "b2": np.zeros(1)}
