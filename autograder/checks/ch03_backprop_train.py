@@ -179,7 +179,7 @@ class TrainGraph(Check):
     def call(self, inputs, train_graph):
         params, costs = train_graph(inputs["X"], inputs["y"], inputs["params"], inputs["epochs"],
                                     inputs["learning_rate"])
-        return {"params": {k: np.asarray(params[k], dtype=np.float64) for k in PARAMS},
+        return {"params": {k: np.asarray(params[k], dtype=np.float64) for k in PARAMS if k in params},
                 "costs": np.asarray(costs, dtype=np.float64)}
 
     def expected(self, inputs, ref):
