@@ -186,3 +186,9 @@ def test_smooth_schedules_by_hand():
     assert O.exponential_decay(0.5, 3, 0.2) == pytest.approx(0.5 * np.exp(-0.6), rel=1e-15)
     rates = [float(O.inverse_time_decay(1.0, t, 4)) for t in (0, 4, 8, 12)]
     assert rates == pytest.approx([1.0, 1.0, 0.5, 1 / 3], rel=1e-15)
+
+
+def test_cosine_decay_by_hand():
+    """Is cosine annealing lr0 at 0, the mean of lr0 and the floor halfway, the floor at and after total?"""
+    rates = O.cosine_decay(0.2, np.array([0, 50, 100, 150]), total=100, floor=0.02)
+    assert rates == pytest.approx([0.2, 0.11, 0.02, 0.02], rel=1e-14)
