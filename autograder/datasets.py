@@ -2,6 +2,8 @@
 
     digits() -> (X (1797, 64) float64 pixels 0..16, y (1797,) int64 labels 0..9)
     digits_split(test_size=360, seed=0, standardize=True) -> X_train, y_train, X_test, y_test
+    wave(n=30) -> x (n, 1), y (n, 1)       generated here: y = sin(1.5 x) on [-2, 2] (chapter 3)
+    wave_start(hidden=8, seed=3) -> {"W1": (1, H), "b1": (H,), "W2": (H, 1), "b2": (1,)}
 
 The digits are scikit-learn's 8x8 handwritten digits. They are read from the file scikit-learn
 installs (``sklearn/datasets/data/digits.csv.gz``) without importing scikit-learn, whose import
