@@ -9,13 +9,19 @@
 
     python -m autograder grade SUBMISSIONS --out OUT [--assignment SLUG] [--workers N]
                                [--timeout SECONDS] [--db URL] [--seeds secret|notebook]
-                               [--unsafe-no-sandbox]
+                               [--require-cgroups] [--unsafe-no-sandbox]
         Grade SUBMISSIONS/<student_id>/<slug>/<slug>.ipynb in a sandbox; write OUT/grades.csv,
         OUT/feedback/, and the nbgrader gradebook (OUT/gradebook.db unless --db). The tests draw
         their cases from seeds derived from a secret kept in OUT (default), or from the seeds in
         the grade cells (--seeds notebook: the cases, and so the scores, of nbgrader autograde).
-        Exit 0 when the batch completed (whatever the scores), 1 when an assignment could not
-        be prepared, 2 when the grader cannot run (bad arguments, no sandbox).
+        Each outcome is saved in OUT/outcomes/ as soon as it is known: a rerun after a crash
+        grades only what is missing. Exit 0 when the batch completed (whatever the scores), 1
+        when an assignment could not be prepared or the gradebook could not be written, 2 when
+        the grader cannot run (bad arguments, no sandbox, OUT locked by another run or unusable).
+
+    python -m autograder report OUT
+        Write the class report OUT/report/index.html (and mistakes.csv, similar.csv) from the
+        outcome records saved in OUT/outcomes/; `grade` writes it too. Exit 2 without records.
 """
 from __future__ import annotations
 
@@ -23,7 +29,9 @@ import argparse
 import os
 import sys
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # workers and sandboxes share the cores
+from autograder.grader.sandbox import Limits  # noqa: E402 - light: no numpy behind it
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", Limits.BLAS_THREADS)   # before numpy: cores are shared
 
 
 def course_assignments():
@@ -62,7 +70,8 @@ def _grade(args, assignments=None):
         batch = grade_batch(args.submissions, args.out, assignments, only=args.assignment,
                             workers=args.workers, limits=Limits(timeout=float(args.timeout)),
                             db_url=args.db, unsafe=args.unsafe_no_sandbox,
-                            progress=not args.no_progress, seeds=args.seeds)
+                            progress=not args.no_progress, seeds=args.seeds,
+                            require_cgroups=args.require_cgroups)
     except SandboxUnavailable as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -72,7 +81,24 @@ def _grade(args, assignments=None):
     return batch.exit_code
 
 
+def _report(args, assignments=None):
+    from autograder.grader.outcomes import load_all
+    from autograder.report import write_report
+    records = load_all(args.out)
+    if not records:
+        print(f"error: no outcome records in {args.out} (grade into it first)", file=sys.stderr)
+        return 2
+    assignments = course_assignments() if assignments is None else assignments
+    try:
+        print(write_report(args.out, records, releases={s: a.release for s, a in assignments.items()}))
+    except OSError as err:
+        print(f"error: the report could not be written: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def parser():
+    from autograder.grader.batch import DEFAULT_WORKERS
     from autograder.grader.plan import SEED_MODES
     ap = argparse.ArgumentParser(prog="python -m autograder", description="The course's autograder.")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -87,7 +113,7 @@ def parser():
     g.add_argument("submissions", help="SUBMISSIONS/<student_id>/<slug>/<notebook>.ipynb")
     g.add_argument("--out", required=True, help="folder for grades.csv, feedback/, the gradebook")
     g.add_argument("--assignment", help="grade only this assignment (slug)")
-    g.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+    g.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
                    help="notebooks graded at once (default: the number of CPU cores; the grader's own "
                         "process mostly waits)")
     g.add_argument("--timeout", type=float, default=60.0, help="wall-clock seconds per notebook")
@@ -97,7 +123,12 @@ def parser():
                         "from the seeds written in the grade cells, as nbgrader autograde does")
     g.add_argument("--unsafe-no-sandbox", action="store_true",
                    help="run student code without bubblewrap (only for notebooks you trust)")
+    g.add_argument("--require-cgroups", action="store_true",
+                   help="refuse to grade unless memory, processes and CPU can be capped for each "
+                        "sandbox as a whole (cgroups v2, or v1, writable here)")
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r = sub.add_parser("report", help="write the class report from the outcome records in OUT")
+    r.add_argument("out", help="the folder a batch was graded into")
     return ap
 
 
@@ -105,6 +136,8 @@ def main(argv=None, assignments=None):
     args = parser().parse_args(argv)
     if args.command == "check":
         return _check(args)
+    if args.command == "report":
+        return _report(args, assignments)
     return _grade(args, assignments)
 
 

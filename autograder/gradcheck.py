@@ -227,7 +227,7 @@ def compare_gradient_sets(analytic, numeric, *, names, numeric_ones=None, tol=No
     Returns one GradCheck per gradient, as ``compare_gradients`` gives it, except that when the
     failing gradients are a reordering of the right ones (each equals, within ``tol``, the true
     gradient of another failing variable), they are diagnosed ``order`` and the message names
-    the variable whose value each one holds.
+    the variable whose value each one holds (also as ``details["holds"]``).
     """
     if not len(analytic) == len(numeric) == len(names):
         raise ValueError("analytic, numeric and names must have one entry per gradient")
@@ -243,6 +243,7 @@ def compare_gradient_sets(analytic, numeric, *, names, numeric_ones=None, tol=No
                                  results[i].tol, f"d{names[i]} holds the right value of d{names[j]}: the "
                                  f"gradients are returned in the wrong order (expected {stated}). "
                                  + _HINTS["order"])
+            results[i].details["holds"] = names[j]
     return results
 
 

@@ -122,7 +122,8 @@ class AddMultiplyCircuit:
         return self.f
 
     def backward(self, gradient_top=1.0):
-        """Pull on f with ``gradient_top``; accumulate df/d(input) * gradient_top into x, y, z."""
+        """Pull on f with ``gradient_top``; accumulate
+        df/d(input) * gradient_top into x, y, z."""
         self.f.grad = gradient_top
         self.mul.backward()   # into q and z
         self.add.backward()   # into x and y

@@ -155,3 +155,13 @@ def train_two_layer(params, X, y, learning_rate=0.1, batch_size=32, epochs=10, r
             for name in params:
                 params[name] -= learning_rate * grads[name]
     return params
+
+
+# --------------------------------------------------------------------------- further graded parts
+# Nielsen's network and the reading of its gradient, CS224n's activations, initialisations and
+# preprocessing: defined in their part modules, re-exported so that this module is the chapter's one
+# reference (imported last: the parts import nothing from here).
+from solutions.ch05_neural_nets_activations import (  # noqa: E402,F401
+    hard_tanh_backward, hard_tanh_forward, he_init, preprocess, softsign_backward, softsign_forward,
+    xavier_init)
+from solutions.ch05_neural_nets_network import Network, rank_weights, restarts  # noqa: E402,F401

@@ -1,4 +1,6 @@
-"""The contract every check follows.
+"""The contract every check follows. Its parts live beside it, each stating its interface at its top:
+values.py (plain values as JSON), records.py (Case, Finding, Report, Score), findings.py (judging
+helpers), families.py (shared families); every name a check module or notebook imports is here too.
 
 A check grades one piece of student code (a function, or a class) on cases it
 chooses itself. It is split in four steps so that the batch grader can run only
@@ -19,22 +21,14 @@ seed) are also stored in ``autograder/checks/expected/<slug>.json`` so that stud
 who only have ``exercises/`` and ``autograder/`` get the same verdicts
 (``python -m autograder.checks.store`` rewrites that file; a test keeps it in sync).
 
-In a notebook a grade cell is one line, ``check_affine_backward(affine_backward)``:
-the Check instance does all four steps in the kernel, displays the ``Report`` (a display_data
-output: the feedback table as text/plain for plain-text front ends, as text/html for
-JupyterLab, and as JSON under ``REPORT_MIME``) and returns a ``Score``, the points earned as a
-number. The cell's result (execute_result) is therefore the bare number, and that is what
-nbgrader grades: its ``determine_grade`` skips display_data, reads the first execute_result's
-text/plain through ``get_partial_grade`` (``float(text)``, kept when 0 <= it <= points) and
-gives zero for an error output. A check that earns nothing returns 0 instead of raising, so
-nbgrader still gives the cell zero while Run All goes on to the end of the notebook and every
-later result stays visible. (A table in the execute_result's text/plain would not parse as a
-number, and nbgrader gives such a cell full marks: the table must never be the cell's result.)
+In a notebook a grade cell is one line, ``check_affine_backward(affine_backward)``: the Check does
+all four steps in the kernel, displays the ``Report`` and returns its ``Score`` (records.py: why the
+cell's result is the bare number, and why a check that earns nothing returns 0 instead of raising).
 Hidden grade cells call the same check with literal keyword parameters
 (``shapes=[(1, 5)]``, ``seed=11``, ``points=2``) that ``cases`` understands.
 
 A check module exposes one Check instance per graded object, declared with what differs
-from its family (``BackwardCheck``, ``ForwardCheck`` below, or a chapter's own):
+from its family (``BackwardCheck``, ``ForwardCheck`` in families.py, or a chapter's own):
 ``check_relu_backward = BackwardCheck("relu_backward", wrt=("x",), points=1)``. The names in
 ``functions`` are the names of the graded objects in the notebook *and* in the reference
 module, which must agree in signature. A check's ``name`` is ``check_`` + its first function
@@ -42,250 +36,34 @@ module, which must agree in signature. A check's ``name`` is ``check_`` + its fi
 
 Student code is called only inside ``run``: it snapshots what ``prepare`` hands the student, calls
 the subclass's ``call``, and records in ``outputs["unchanged"]`` whether the student left those
-inputs as they were (NaN-aware); a family decides what a changed input costs.
+inputs as they were (NaN-aware). Every check charges a changed input (``guard``): the whole case
+where the output may be the input itself (a layer's forward or backward, an update), else one
+failing finding "inputs" beside the others. Outputs that must be arrays are judged as returned
+(``array_finding``: a numpy array of floats of the stated shape), never converted first.
+
+Blame lands where the mistake is: a composite check (a neuron built of gates, a loss built of
+layers, a training loop built of an update) grades the student's composite on its own terms, and
+when it fails it first runs the visible cases of the parts it is built of (``parts``: graded name
+-> the part's check, found beside the composite in the student's namespace) and names the parts
+that fail their own test, instead of guessing at the composite's mistake. Each part's mistake
+costs points in the part's own check; the composite loses points only for its own result.
 """
 from __future__ import annotations
 
 import copy
-import hashlib
-import html
 import importlib
 import json
-import math
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
-from autograder import gradcheck
+from autograder.checks.findings import (array_finding, explain_error, grad_findings,  # noqa: F401
+                                        numeric_grads, param_grads, scalar_finding, value_finding)
+from autograder.checks.records import (REPORT_MIME, Case, CaseResult, CheckFailed, Finding,  # noqa: F401
+                                       Report, Score)
+from autograder.checks.values import MAX_DEPTH, MAX_ELEMENTS, case_key, decode, encode, same  # noqa: F401
 
 EXPECTED_DIR = Path(__file__).with_name("expected")
-MAX_ELEMENTS = 2_000_000   # largest array a student's output may hold
-MAX_DEPTH = 20             # deepest nesting of lists/dicts accepted from a student's output
-
-
-# --------------------------------------------------------------------------- values
-def encode(value, _depth=0):
-    """Turn a plain value (ndarray, number, str, bool, None, list, tuple, dict) into JSON data.
-
-    Raises TypeError for anything else (objects, functions, generators).
-    """
-    if _depth > MAX_DEPTH:
-        raise TypeError("nested too deeply")
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return _float_out(float(value))
-    if isinstance(value, np.ndarray):
-        if value.dtype == object or value.dtype.kind not in "biuf":
-            raise TypeError(f"an array of {value.dtype} is not an array of numbers")
-        if value.size > MAX_ELEMENTS:
-            raise TypeError(f"an array of {value.size} elements is too large")
-        flat = [_float_out(float(v)) for v in value.astype(np.float64).ravel()]
-        return {"__array__": flat, "shape": list(value.shape), "kind": value.dtype.kind}
-    if isinstance(value, (list, tuple)):
-        return {"__tuple__": [encode(v, _depth + 1) for v in value]} if isinstance(value, tuple) \
-            else [encode(v, _depth + 1) for v in value]
-    if isinstance(value, dict):
-        if not all(isinstance(k, str) for k in value):
-            raise TypeError("dictionary keys must be strings")
-        if "__array__" in value or "__tuple__" in value or "__float__" in value:
-            raise TypeError("reserved key in a dictionary")
-        return {k: encode(v, _depth + 1) for k, v in value.items()}
-    raise TypeError(f"a value of type {type(value).__name__} is not plain data")
-
-
-def decode(data, _depth=0):
-    """Inverse of ``encode``. Validates strictly: raises ValueError on anything unexpected."""
-    if _depth > MAX_DEPTH:
-        raise ValueError("nested too deeply")
-    if data is None or isinstance(data, (bool, int, float, str)):
-        return data
-    if isinstance(data, list):
-        return [decode(v, _depth + 1) for v in data]
-    if isinstance(data, dict):
-        if set(data) == {"__float__"}:
-            return {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}[data["__float__"]]
-        if set(data) == {"__tuple__"}:
-            return tuple(decode(v, _depth + 1) for v in data["__tuple__"])
-        if set(data) == {"__array__", "shape", "kind"}:
-            shape = data["shape"]
-            if not (isinstance(shape, list) and all(isinstance(n, int) and n >= 0 for n in shape)):
-                raise ValueError("bad array shape")
-            flat = [decode(v, _depth + 1) for v in data["__array__"]]
-            if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in flat):
-                raise ValueError("array elements must be numbers")
-            if len(flat) != math.prod(shape) or len(flat) > MAX_ELEMENTS:
-                raise ValueError("array size does not match its shape")
-            arr = np.array(flat, dtype=np.float64).reshape(shape)
-            kind = data["kind"]
-            if kind not in ("b", "i", "u", "f"):
-                raise ValueError("bad array kind")
-            return arr.astype(bool) if kind == "b" else arr.astype(np.int64) if kind in "iu" else arr
-        return {str(k): decode(v, _depth + 1) for k, v in data.items()}
-    raise ValueError(f"unexpected JSON value of type {type(data).__name__}")
-
-
-def _float_out(v):
-    if math.isnan(v):
-        return {"__float__": "nan"}
-    if math.isinf(v):
-        return {"__float__": "inf" if v > 0 else "-inf"}
-    return v
-
-
-def case_key(check_name, inputs):
-    """Content address of a case: the check's name and a hash of its encoded inputs."""
-    blob = json.dumps(encode(inputs), sort_keys=True, separators=(",", ":"))
-    return f"{check_name}|{hashlib.sha256(blob.encode()).hexdigest()[:20]}"
-
-
-# --------------------------------------------------------------------------- results
-@dataclass
-class Case:
-    """One set of inputs. ``label`` is shown to the student (e.g. "N=3, D=4");
-    ``weight`` is the case's share of the check's points."""
-    label: str
-    inputs: dict
-    weight: float = 1.0
-
-
-@dataclass
-class Finding:
-    """One verdict on one output of one case (``what``: "out", "dx", "accuracy", ...).
-
-    diagnosis: a gradcheck diagnosis (ok, shape, zero, sign, scale, transpose, upstream,
-    mismatch), or "value" (a wrong non-gradient value), "overwrite" (a backward assigned a
-    gradient where it should add to it), "error" (the code raised), "not_implemented",
-    "kink" (the case crossed a kink: not charged), "reference".
-    """
-    what: str
-    passed: bool
-    message: str
-    diagnosis: str = "ok"
-
-
-@dataclass
-class CaseResult:
-    label: str
-    weight: float
-    findings: list
-
-    @property
-    def fraction(self):
-        if not self.findings:
-            return 0.0
-        return sum(f.passed for f in self.findings) / len(self.findings)
-
-
-@dataclass
-class Report:
-    """What a check found. ``earned`` is points * weighted fraction of passed findings."""
-    check: str
-    function: str
-    points: float
-    results: list = field(default_factory=list)
-
-    @property
-    def earned(self):
-        total = sum(r.weight for r in self.results)
-        if total <= 0:
-            return 0.0
-        return round(self.points * sum(r.weight * r.fraction for r in self.results) / total, 4)
-
-    @property
-    def passed(self):
-        return bool(self.results) and all(f.passed for r in self.results for f in r.findings)
-
-    @property
-    def diagnoses(self):
-        return {f.diagnosis for r in self.results for f in r.findings if not f.passed}
-
-    def problems(self):
-        return [(r.label, f) for r in self.results for f in r.findings if not f.passed]
-
-    def text(self):
-        head = f"{self.function}: {self.earned:g} / {self.points:g} points"
-        lines = [head]
-        for label, f in self.problems():
-            lines.append(f"  [{label}] {f.what} ({f.diagnosis.replace('_', ' ')}): {f.message}")
-        if self.passed:
-            lines.append("  all cases passed")
-        return "\n".join(lines)
-
-    def to_dict(self):
-        return {"check": self.check, "function": self.function, "points": self.points,
-                "earned": self.earned, "passed": self.passed,
-                "results": [{"label": r.label, "weight": r.weight,
-                             "findings": [vars(f) for f in r.findings]} for r in self.results]}
-
-    # Displayed, a Report is its table (text/plain and text/html); the grade cell's *result* is a
-    # Score, whose text/plain is the bare number nbgrader reads as partial credit.
-    def _repr_pretty_(self, p, cycle):
-        p.text(self.text())
-
-    def _repr_html_(self):
-        rows = "".join(
-            f"<tr><td>{html.escape(r.label)}</td><td>{html.escape(f.what)}</td>"
-            f"<td>{'pass' if f.passed else 'FAIL: ' + html.escape(f.diagnosis.replace('_', ' '))}</td>"
-            f"<td>{html.escape(f.message)}</td></tr>"
-            for r in self.results for f in r.findings)
-        return (f"<div><b>{html.escape(self.function)}</b>: {self.earned:g} / {self.points:g} points"
-                f"<table><tr><th>case</th><th>output</th><th>result</th><th>message</th></tr>{rows}</table></div>")
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/plain": self.text(), "text/html": self._repr_html_(), REPORT_MIME: self.to_dict()}
-
-    def show(self):
-        """Display the table as a display_data output, when running in IPython (a kernel)."""
-        try:
-            from IPython import get_ipython
-            from IPython.display import display
-        except ImportError:
-            return
-        if get_ipython() is not None:
-            display(self)
-
-    def __str__(self):
-        return self.text()
-
-
-REPORT_MIME = "application/vnd.circuits.report+json"
-
-
-class Score(float):
-    """What a grade cell returns: the points earned, a plain number (nbgrader's partial credit),
-    with the Report attached as ``.report``."""
-    def __new__(cls, report):
-        score = super().__new__(cls, report.earned)
-        score.report = report
-        return score
-
-    def __repr__(self):
-        return f"{float(self):g}"
-
-    def _repr_pretty_(self, p, cycle):
-        p.text(repr(self))
-
-    def require(self):
-        """Raise CheckFailed when nothing was earned (for scripts); return the Score otherwise."""
-        if float(self) <= 0:
-            raise CheckFailed(self.report)
-        return self
-
-
-class CheckFailed(AssertionError):
-    """Raised by ``Score.require()``, for a script that wants an exception when a check earned
-    nothing. Grade cells never raise it (see the module docstring: Run All must reach the end)."""
-    def __init__(self, report):
-        super().__init__(report.text())
-        self.report = report
 
 
 class ReferenceMissing(LookupError):
@@ -299,7 +77,11 @@ class LiveOracle:
         self.module = module
 
     def expected(self, check, inputs):
-        return check.expected(copy.deepcopy(inputs), self.module)
+        exp = check.expected(copy.deepcopy(inputs), self.module)
+        if check.parts:      # what each part's visible cases give (see "Blame" in the module docstring)
+            exp["parts"] = {name: [self.expected(part, c.inputs) for c in part.cases(part.default_seed)]
+                            for name, part in check.parts.items()}
+        return exp
 
 
 class StoredOracle:
@@ -315,6 +97,15 @@ class StoredOracle:
                 "this case is checked by the grader, which has the reference solutions; "
                 "the visible checks run with their default parameters")
         return decode(self.table[key])
+
+
+class GivenOracle:
+    """Expected values computed before (by the grader, or for a composite's parts)."""
+    def __init__(self, values):
+        self.values = values
+
+    def expected(self, check, inputs):
+        return self.values
 
 
 def default_oracle(slug):
@@ -333,7 +124,9 @@ class Check:
     functions: tuple = ()     # ("affine_backward",): graded objects, in call order
     points: float = 1.0
     default_seed: int = 0
-    hints: dict = {}          # diagnosis -> a hint specific to this function (never the answer)
+    hints: dict = {}          # diagnosis (or "<output> <diagnosis>") -> a hint for this function, never the answer
+    guard: str = "finding"    # what a changed input costs: "finding", "case", or "" (judged by the check)
+    parts: dict = {}          # graded name -> check of a part a composite is built of
 
     def __init__(self, *functions, **declared):
         if functions:
@@ -364,7 +157,41 @@ class Check:
         before = copy.deepcopy(args)
         outputs = self.call(args, *student)
         outputs["unchanged"] = same(before, args)
+        if self.parts:
+            outputs["parts"] = self.run_parts(student[0])
         return outputs
+
+    def run_parts(self, composite):
+        """UNTRUSTED: the outputs of each part's visible cases, run on the student's own part (found
+        in the namespace the composite was written in), as plain data; {"raised": ...} for a part
+        that raised or returned something that is not plain data; parts not found are left out."""
+        namespace = _namespace(composite)
+        found = {}
+        for name, part in self.parts.items():
+            if namespace.get(name) is None:
+                continue
+            found[name] = []
+            for case in part.cases(part.default_seed):
+                try:
+                    out = part.run(copy.deepcopy(case.inputs), namespace[name])
+                    encode(out)
+                except Exception as err:  # noqa: BLE001 - a failing part is what blame reports
+                    out = {"raised": f"{type(err).__name__}: {err}"[:200]}
+                found[name].append(out)
+        return found
+
+    def blame(self, outputs, expected):
+        """Trusted: the parts (name, diagnoses) whose own visible cases fail, judged like their checks."""
+        failing = []
+        for name, runs in (outputs.get("parts") or {}).items():
+            part, exps = self.parts[name], expected.get("parts", {}).get(name, [])
+            bad = set()
+            for case, run, exp in zip(part.cases(part.default_seed), runs, exps):
+                out = Finding(name, False, str(run.get("raised")), "error") if "raised" in run else run
+                bad |= {f.diagnosis for f in part.verdict(case, out, GivenOracle(exp)).findings if not f.passed}
+            if bad:
+                failing.append((name, sorted(bad)))
+        return failing
 
     def prepare(self, inputs):
         """What the student's code is handed (default: the case's inputs)."""
@@ -379,9 +206,9 @@ class Check:
     def judge(self, inputs, outputs, expected):
         raise NotImplementedError
 
-    def modified(self, what="inputs", fn=None):
+    def modified(self):
         """The Finding for a student who changed an array it was handed."""
-        return Finding(what, False, f"{fn or ' or '.join(self.functions)} changed an array it was given; "
+        return Finding("inputs", False, f"{' or '.join(self.functions)} changed an array it was given; "
                        "leave your inputs as they were (compute into a new array).", "value")
 
     # -- driving the four steps in one process (notebook, tests, mutants) --
@@ -396,9 +223,10 @@ class Check:
         return report
 
     def verdict(self, case, outputs, oracle):
-        """Trusted: turn the outputs of ``run`` (a dict, or a Finding for an error) into a CaseResult."""
+        """Trusted: turn the outputs of ``run`` (a dict, or a Finding for code that raised or returned no
+        plain data, its numpy shape errors explained by ``explain_error``) into a CaseResult."""
         if isinstance(outputs, Finding):
-            return CaseResult(case.label, case.weight, [outputs])
+            return CaseResult(case.label, case.weight, self.hinted([explain_error(outputs)]))
         try:
             exp = oracle.expected(self, case.inputs)
         except ReferenceMissing as err:
@@ -407,10 +235,23 @@ class Check:
             findings = self.judge(copy.deepcopy(case.inputs), outputs, exp)
         except (KeyError, TypeError, ValueError, IndexError, AttributeError) as err:
             findings = [Finding("output", False, f"returned something of the wrong form ({err})", "shape")]
+        if self.guard and outputs.get("unchanged") is False:
+            findings = [self.modified()] if self.guard == "case" else findings + [self.modified()]
+        failing = self.blame(outputs, exp) if not all(f.passed for f in findings) else []
+        for f in findings if failing else ():
+            if not f.passed:
+                f.message = ("; ".join(f"your {n} fails its own test ({', '.join(d)})" for n, d in failing)
+                             + ": fix it first, this result is built on it. " + f.message)
+                f.diagnosis = "part"
+        return CaseResult(case.label, case.weight, self.hinted(findings))
+
+    def hinted(self, findings):
+        """``findings``, each failing one with this check's hint for its output and diagnosis (key
+        "db shape"), else for its diagnosis ("shape")."""
         for f in findings:
-            if not f.passed and f.diagnosis in self.hints:
-                f.message += " " + self.hints[f.diagnosis]
-        return CaseResult(case.label, case.weight, findings)
+            hint = None if f.passed else self.hints.get(f"{f.what} {f.diagnosis}", self.hints.get(f.diagnosis))
+            f.message += " " + hint if hint else ""
+        return findings
 
     def __call__(self, *student, **kwargs):
         """A grade cell: display the Report, return the Score (never raises for student errors)."""
@@ -422,16 +263,12 @@ class Check:
         return f"<check {self.name} ({self.points:g} points)>"
 
 
-def same(a, b):
-    """True when ``b`` equals ``a``: arrays (NaN equal to NaN), lists, tuples, dicts, numbers."""
-    if isinstance(a, np.ndarray):
-        return (isinstance(b, np.ndarray) and a.shape == b.shape and a.dtype == b.dtype
-                and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
-    if isinstance(a, (list, tuple)):
-        return type(a) is type(b) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict):
-        return isinstance(b, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    return a is b or a == b or (a != a and b != b)
+def _namespace(obj):
+    """The global namespace a function, or the methods of a class, were written in ({} if none)."""
+    if hasattr(obj, "__globals__"):
+        return obj.__globals__
+    methods = vars(obj).values() if isinstance(obj, type) else ()
+    return next((f.__globals__ for f in methods if hasattr(f, "__globals__")), {})
 
 
 def call_student(check, inputs, student):
@@ -458,180 +295,3 @@ def checks_of(module):
 def load(slug):
     """The check module of a chapter."""
     return importlib.import_module(f"autograder.checks.{slug}")
-
-
-# --------------------------------------------------------------------------- judging helpers
-def grad_findings(outputs, expected, names, tol=None):
-    """One Finding per gradient name (e.g. ["dx", "dw"]) using gradcheck.compare_gradients.
-
-    outputs[name]            : the student's gradient.
-    expected[name]           : the trusted numerical gradient.
-    expected[name + "_ones"] : optional, the trusted gradient for an all-ones upstream gradient.
-    """
-    found = []
-    for name in names:
-        res = gradcheck.compare_gradients(outputs[name], expected[name],
-                                          numeric_ones=expected.get(name + "_ones"),
-                                          tol=tol, name=name[1:] if name.startswith("d") else name)
-        found.append(Finding(name, res.passed, res.message, res.diagnosis))
-    return found
-
-
-def value_finding(what, got, want, tol=None):
-    """A Finding for a non-gradient output (a forward value, a loss, updated weights)."""
-    tol = gradcheck.TOLERANCE if tol is None else tol
-    want = np.asarray(want, dtype=np.float64)
-    try:
-        got_arr = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        return Finding(what, False, f"{what} should be numbers, got {type(got).__name__}.", "shape")
-    if got_arr.shape != want.shape:
-        return Finding(what, False, f"{what} has shape {got_arr.shape}, expected {want.shape}.", "shape")
-    err = gradcheck.rel_error(got_arr, want) if got_arr.size else 0.0
-    if np.all(np.isfinite(got_arr)) and err <= tol:
-        return Finding(what, True, f"{what} is correct (relative error {err:.1e}).", "ok")
-    finite = np.all(np.isfinite(got_arr))
-    diag, factor = gradcheck.diagnose(got_arr, want) if want.size and finite else ("mismatch", None)
-    gap = np.where(np.isfinite(got_arr), np.abs(got_arr - want), np.inf)
-    idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(gap)), want.shape)) if want.size else ()
-    msg = (f"{what} is wrong at index {idx}: got {float(got_arr[idx]):.6g}, expected {float(want[idx]):.6g} "
-           f"(relative error {err:.1e}, tolerance {tol:.0e}).")
-    if diag == "scale":
-        msg += f" It is {factor:.4g} times the right value."
-    diag = diag if diag in ("sign", "scale", "zero", "transpose") else "value"
-    return Finding(what, False, msg, diag)
-
-
-def scalar_finding(what, got, want, tol=1e-9):
-    """A Finding for one number (a loss, a cost). Any wrong number is some multiple of the right one,
-    so no scale diagnosis is named here; an exactly negated number is called a sign error."""
-    try:
-        got = float(got)
-    except (TypeError, ValueError):
-        return Finding(what, False, f"{what} should be a number, got {type(got).__name__}.", "shape")
-    err = gradcheck.rel_error(got, want)
-    if np.isfinite(got) and err <= tol:
-        return Finding(what, True, f"{what} is correct (relative error {err:.1e}).", "ok")
-    diagnosis = "sign" if want != 0 and gradcheck.rel_error(got, -want) <= tol else "value"
-    return Finding(what, False, f"{what} is {got:.10g}, expected {want:.10g} (relative error {err:.1e}).",
-                   diagnosis)
-
-
-def param_grads(loss, params):
-    """{"d<name>": numerical gradient of the scalar ``loss(params)`` with respect to params[name]}."""
-    return {"d" + n: gradcheck.numerical_gradient(lambda z, n=n: loss({**params, n: z}),
-                                                  np.array(params[n], dtype=np.float64)) for n in params}
-
-
-def numeric_grads(forward, inputs, wrt, dout):
-    """Trusted numerical gradients of sum(forward(**inputs) * dout) for each name in ``wrt``.
-
-    forward : callable(**arrays) -> array shaped like dout (usually a reference forward pass).
-    inputs  : dict of float64 arrays; not modified.
-    Returns {"d<name>": grad, "d<name>_ones": grad for an all-ones upstream gradient}.
-    """
-    out = {}
-    ones = np.ones_like(np.asarray(dout, dtype=np.float64))
-    for name in wrt:
-        args = {k: (np.array(v, dtype=np.float64) if isinstance(v, np.ndarray) else v) for k, v in inputs.items()}
-
-        def f(z, name=name, args=args):
-            return forward(**{**args, name: z})
-        x = np.array(inputs[name], dtype=np.float64)
-        out["d" + name] = gradcheck.numerical_gradient_array(f, x, dout)
-        out["d" + name + "_ones"] = gradcheck.numerical_gradient_array(f, x, ones)
-    return out
-
-
-# --------------------------------------------------------------------------- drawing inputs
-def signed(rng, size, lo=0.5, hi=2.0, magnitude_first=False):
-    """Random numbers with magnitudes in [lo, hi] and random signs (size None: one float), away
-    from zero so that round-off in central differences never decides a comparison.
-    ``magnitude_first`` draws the magnitudes before the signs (the order some chapters' seeds use)."""
-    if magnitude_first:
-        return rng.uniform(lo, hi, size=size) * rng.choice([-1.0, 1.0], size=size)
-    return rng.choice([-1.0, 1.0], size=size) * rng.uniform(lo, hi, size=size)
-
-
-def sigmoid(x):
-    """1 / (1 + exp(-x)) elementwise, written so that no exp overflows."""
-    return np.exp(-np.logaddexp(0.0, -x))
-
-
-def redraw(draw, accept):
-    """``draw()`` again until ``accept`` takes the value: inputs away from kinks and poles."""
-    while True:
-        value = draw()
-        if accept(value):
-            return value
-
-
-# --------------------------------------------------------------------------- families
-class DrawnCheck(Check):
-    """Cases drawn one per entry of ``shapes``: ``draw(rng, shape, **options) -> (label, inputs)``
-    (a plain function, declared with the instance)."""
-    shapes = ((3, 4),)
-
-    def cases(self, seed, shapes=None, **options):
-        rng = np.random.default_rng(seed)
-        return [Case(*self.draw(rng, tuple(s), **options)) for s in (self.shapes if shapes is None else shapes)]
-
-
-class ForwardCheck(DrawnCheck):
-    """Grades ``<op>_forward(*args) -> (out, cache)`` by ``out`` against the reference's ``out``.
-    A forward that changes an array it is given fails the case."""
-    args = ("x",)
-
-    def call(self, inputs, forward):
-        with np.errstate(all="ignore"):
-            out, _ = forward(*[inputs[n] for n in self.args])
-        return {"out": np.asarray(out, dtype=np.float64)}
-
-    def expected(self, inputs, ref):
-        return {"out": getattr(ref, self.functions[0])(*[inputs[n] for n in self.args])[0]}
-
-    def judge(self, inputs, outputs, expected):
-        if not outputs["unchanged"]:
-            return [self.modified("out")]
-        return [value_finding("out", outputs["out"], expected["out"])]
-
-
-class BackwardCheck(DrawnCheck):
-    """Grades ``<op>_backward(dout, cache) -> (d<wrt[0]>, ...)``: one gradient per input of the
-    forward pass, each against central differences of the reference ``<op>_forward`` (first
-    output) with the case's random upstream gradient ``inputs["dout"]``.
-
-    wrt        the forward's inputs, in order (names in the case's inputs)
-    cache      plain function inputs -> the cache handed to backward; None: the cache of the
-               forward graded with the backward (``functions[1]``), called on the inputs
-    tuple_only a bare array is refused (else one gradient may be returned bare)
-    A backward that changes an array it is given fails the case."""
-    wrt = ("x",)
-    cache = None
-    tuple_only = False
-
-    def call(self, inputs, backward, *forward):
-        cache = self.cache(inputs) if self.cache else forward[0](*[inputs[n] for n in self.wrt])[1]
-        grads = backward(inputs["dout"], cache)
-        bare = not isinstance(grads, (tuple, list))
-        return {"grads": [np.asarray(g, dtype=np.float64) for g in ([grads] if bare else grads)], "bare": bare}
-
-    def expected(self, inputs, ref):
-        forward = getattr(ref, self.functions[0].replace("_backward", "_forward"))
-        return numeric_grads(lambda **kw: forward(**kw)[0], {n: inputs[n] for n in self.wrt},
-                             list(self.wrt), inputs["dout"])
-
-    def judge(self, inputs, outputs, expected):
-        fn, names = self.functions[0], ["d" + n for n in self.wrt]
-        if not outputs["unchanged"]:
-            return [self.modified(names[0], fn)]
-        grads, want = outputs["grads"], len(names)
-        if outputs["bare"] and self.tuple_only:
-            return [Finding("grads", False, f"{fn} returned a bare array; it must return a tuple with "
-                            f"one gradient per input of the forward pass, "
-                            f"({', '.join(names)}{',' if want == 1 else ''}).", "shape")]
-        if len(grads) != want:
-            return [Finding("grads", False, f"{fn} returned {len(grads)} gradients; the forward pass "
-                            f"has {want} inputs ({', '.join(self.wrt)}), so it must return {want}, "
-                            "in that order.", "shape")]
-        return grad_findings(dict(zip(names, grads)), expected, names)

@@ -15,7 +15,8 @@ already on them, so overwriting (``=``) instead of accumulating (``+=``) is caug
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, signed, value_finding
+from autograder.checks.base import Case, Check, Finding, value_finding
+from autograder.checks.families import signed
 
 
 class Wire:
@@ -103,6 +104,9 @@ class GateCheck(Check):
             wires = [Wire(v, g) for v, g in zip(inputs["values"][k], inputs["start"][k])]
             gate = gate_cls()
             out = gate.forward(*(wires * self.arity if inputs.get("reuse") else wires))
+            if not (hasattr(out, "value") and hasattr(out, "grad")):
+                raise TypeError(f"forward returned {type(out).__name__}, not a Unit: return the output "
+                                "unit (with .value and .grad), so that backward can read its grad")
             self.pull(gate, out, float(inputs["dout"][k]))
             outs.append(float(out.value))
             grads.append([float(w.grad) for w in wires])
@@ -206,12 +210,7 @@ class GradientStepCheck(Check):
         return {"values": np.array([float(w.value) for w in wires])}
 
     def expected(self, inputs, ref):
-        units = [ref.Unit(v, g) for v, g in zip(inputs["values"], inputs["grads"])]
-        if inputs["step"] is None:
-            ref.gradient_step(units)
-        else:
-            ref.gradient_step(units, inputs["step"])
-        return {"values": np.array([u.value for u in units])}
+        return self.call(inputs, ref.gradient_step)
 
     def judge(self, inputs, outputs, expected):
         before = np.asarray(inputs["values"], dtype=np.float64)
@@ -229,6 +228,7 @@ class GradientStepCheck(Check):
 
 check_neuron = NeuronCheck(
     "Neuron", points=3, default_seed=202,
+    parts={"MultiplyGate": check_multiply_gate, "AddGate": check_add_gate, "SigmoidGate": check_sigmoid_gate},
     hints={"zero": "Run the gates' backward methods in the reverse order of the forward pass, "
                    "starting from the output's grad set to gradient_top.",
            "upstream": "Set the output unit's grad to gradient_top before the gates' backward."})

@@ -1,6 +1,6 @@
 """Checks of chapter 3: backward passes of compound expressions, and the graph engine.
 
-Expression checks (base.BackwardCheck) grade ``<name>_backward(dout, cache) -> (da, db, ...)`` and
+Expression checks (families.BackwardCheck) grade ``<name>_backward(dout, cache) -> (da, db, ...)`` and
 are called with the backward and its (given) forward: ``check_divide_backward(divide_backward,
 divide_forward)``. The node checks and the sort check are defined in ch03_backprop_graph.py and
 re-exported here, so that this module exposes every check of the chapter:
@@ -15,7 +15,8 @@ and ``tie`` (a wrong subgradient of max at a tie).
 """
 import numpy as np
 
-from autograder.checks.base import BackwardCheck, Case, Finding, grad_findings, redraw
+from autograder.checks.base import Case, Finding, grad_findings
+from autograder.checks.families import BackwardCheck, redraw
 from autograder.checks.ch03_backprop_graph import (_is_share, _signed, check_add_backward,  # noqa: F401
                                                    check_linear_backward, check_mse_backward,
                                                    check_mul_backward, check_sigmoid_backward,

@@ -11,8 +11,9 @@ See base.py for the four steps every check defines.
 """
 import numpy as np
 
-from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, grad_findings, redraw, scalar_finding, value_finding
+from autograder.checks.base import (Case, Check, Finding, array_finding, grad_findings, numeric_grads,
+                                    scalar_finding, value_finding)
+from autograder.checks.families import redraw
 from autograder.datasets import SVM_COST_EXAMPLE, SVM_POINTS
 
 
@@ -22,6 +23,13 @@ def _count(n, word):
 
 def _scores(w, X):
     return X @ w[:2] + w[2]
+
+
+def _w_problem(w):
+    """The Finding for a returned w that is not an array of 3 floats (a, b, c), else None."""
+    wrong_shape = isinstance(w, np.ndarray) and w.shape != (3,)
+    return array_finding("w", w) or (Finding("w", False, f"w has shape (3,), the returned one {w.shape}.", "shape")
+                                     if wrong_shape else None)
 
 
 def _accuracy(w, X, y):
@@ -92,20 +100,14 @@ class SvmUpdate(Check):
 
     def call(self, inputs, svm_update):
         w, point = inputs["w"], inputs["point"]
-        new = svm_update(w, point, inputs["label"], inputs["step_size"], inputs["reg"])
-        return {"w": np.asarray(new, dtype=np.float64)}
+        return {"w": svm_update(w, point, inputs["label"], inputs["step_size"], inputs["reg"])}
 
     def expected(self, inputs, ref):
         return {"change": np.asarray(self.call(inputs, ref.svm_update)["w"]) - inputs["w"]}
 
     def judge(self, inputs, outputs, expected):
-        if not outputs["unchanged"]:
-            return [self.modified("update")]
-        got = np.asarray(outputs["w"], dtype=np.float64)
-        if got.shape != (3,):
-            return [Finding("update", False, f"svm_update returned shape {got.shape}; w has shape (3,).", "shape")]
-        f = value_finding("change of (a, b, c)", got - inputs["w"], expected["change"], tol=1e-9)
-        return [f]
+        got = outputs["w"]
+        return [_w_problem(got) or value_finding("change of (a, b, c)", got - inputs["w"], expected["change"], tol=1e-9)]
 
 
 # --------------------------------------------------------------------------- the cost and its gradient
@@ -135,22 +137,17 @@ class SvmCost(Check):
     def call(self, inputs, svm_cost_forward, svm_cost_backward):
         cost, cache = svm_cost_forward(inputs["w"], inputs["X"], inputs["y"], inputs["alpha"])
         dw = svm_cost_backward(inputs["dcost"], cache)
-        return {"cost": float(cost), "dw": np.asarray(dw, dtype=np.float64)}
+        return {"cost": float(cost), "dw": dw}
 
     def expected(self, inputs, ref):
-        X, y, alpha, dcost = inputs["X"], inputs["y"], inputs["alpha"], inputs["dcost"]
-
-        def cost(v):
-            return ref.svm_cost_forward(v, X, y, alpha)[0]
-        w = np.array(inputs["w"], dtype=np.float64)
-        return {"cost": cost(w.copy()),
-                "dw": gradcheck.numerical_gradient(lambda v: dcost * cost(v), w.copy()),
-                "dw_ones": gradcheck.numerical_gradient(cost, w.copy())}
+        def cost(w):
+            return ref.svm_cost_forward(w, inputs["X"], inputs["y"], inputs["alpha"])[0]
+        return {"cost": cost(inputs["w"].copy()), **numeric_grads(cost, {"w": inputs["w"]}, ["w"], inputs["dcost"])}
 
     def judge(self, inputs, outputs, expected):
         found = [scalar_finding("cost", outputs["cost"], expected["cost"])]
         found += grad_findings(outputs, expected, ["dw"])
-        return found + ([] if outputs["unchanged"] else [self.modified()])
+        return found
 
 
 # --------------------------------------------------------------------------- the training loop
@@ -185,24 +182,21 @@ class TrainSvm(Check):
         return [Case(label, {"X": X, "y": y, "order": order, "w0": w0, "step_size": step_size, "reg": reg})]
 
     def call(self, inputs, train_svm):
-        return {"w": np.asarray(train_svm(*[inputs[k] for k in self.ARGS]), dtype=np.float64)}
+        return {"w": train_svm(*[inputs[k] for k in self.ARGS])}
 
     def expected(self, inputs, ref):
         w = ref.train_svm(*[inputs[k] for k in self.ARGS])
         return {"w": np.asarray(w), "accuracy": _accuracy(w, inputs["X"], inputs["y"])}
 
     def judge(self, inputs, outputs, expected):
-        w = np.asarray(outputs["w"], dtype=np.float64)
-        if w.shape != (3,):
-            return [Finding("w", False, f"train_svm returned shape {w.shape}; w has shape (3,).", "shape")]
+        w = outputs["w"]
+        if _w_problem(w):
+            return [_w_problem(w)]
         steps = len(inputs["order"])
-        if not outputs["unchanged"]:
-            same = self.modified("w")
-        else:
-            same = value_finding(f"w after {steps} updates", w, expected["w"], tol=1e-7)
-            if not same.passed:
-                same.message += (" Your loop should make exactly one svm_update per entry of order, in turn, "
-                                 "each starting from the result of the previous one.")
+        same = value_finding(f"w after {steps} updates", w, expected["w"], tol=1e-7)
+        if not same.passed:
+            same.message += (" Your loop should make exactly one svm_update per entry of order, in turn, "
+                             "each starting from the result of the previous one.")
         acc, want = _accuracy(w, inputs["X"], inputs["y"]), expected["accuracy"]
         ok = acc >= want - 1e-12
         accuracy = Finding("training accuracy", ok,
@@ -213,7 +207,7 @@ class TrainSvm(Check):
 
 
 check_svm_pull = SvmPull("svm_pull", hints={"sign": "The pull should point towards the side the label asks for."})
-check_svm_update = SvmUpdate("svm_update", points=2, hints={
+check_svm_update = SvmUpdate("svm_update", points=2, guard="case", parts={"svm_pull": check_svm_pull}, hints={
     "sign": "The parameters should move along the pull, not against it.",
     "scale": "Check where the step size enters the update.",
     "zero": "Your update leaves w where it was: every parameter must move by the step size times its total pull.",
@@ -222,4 +216,4 @@ check_svm_cost = SvmCost("svm_cost_forward", "svm_cost_backward", points=3, hint
     "upstream": "svm_cost_backward receives dcost: every gradient it returns is scaled by it.",
     "mismatch": "Take it term by term: which points contribute to dw, and what does the penalty "
                 "alpha * (a^2 + b^2) add to each of a, b and c?"})
-check_train_svm = TrainSvm("train_svm", points=2)
+check_train_svm = TrainSvm("train_svm", points=2, parts={"svm_update": check_svm_update})

@@ -20,8 +20,9 @@ convention for the SVM's tie is accepted.
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import (Case, Check, Finding, grad_findings, param_grads, redraw, signed,
-                                    value_finding)
+from autograder.checks.base import (Case, Check, Finding, array_finding, grad_findings, numeric_grads,
+                                    param_grads, scalar_finding, value_finding)
+from autograder.checks.families import redraw, signed
 
 KINK_GAP = 1e-3   #: how far from a kink every random margin is drawn
 UPSTREAM_HINT = "dloss is one number: every entry of the gradient is multiplied by it."
@@ -32,29 +33,9 @@ def upstream(rng):
     return float(signed(rng, None, 0.3, 2.5))
 
 
-def loss_finding(what, got, want, *, overflow_hint=""):
-    """value_finding for a loss, with a clear message when the student's loss is not finite."""
-    try:
-        arr = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        return Finding(what, False, f"{what} should be a number, got {type(got).__name__}.", "shape")
-    if arr.shape != ():
-        return Finding(what, False, f"{what} should be one number (the batch average), got an array "
-                       f"of shape {arr.shape}.", "shape")
-    got, want = float(arr), float(want)
-    if not np.isfinite(got):
-        return Finding(what, False, f"{what} is {got}, expected {want:.6g}. "
-                       + (overflow_hint or "Look for a division by zero or a log of zero."), "value")
-    err = gradcheck.rel_error(got, want)
-    if err <= gradcheck.TOLERANCE:
-        return Finding(what, True, f"{what} is correct (relative error {err:.1e}).", "ok")
-    msg = f"{what} is {got:.6g}, expected {want:.6g} (relative error {err:.1e})."
-    # Any two numbers differ by some factor; name it only when it is a whole number or its inverse
-    # (a sum instead of a mean, a missing 1/2), which says something about the mistake.
-    factor = got / want if want else np.inf
-    if gradcheck._whole_or_reciprocal(factor) and not 2 / 3 < abs(factor) < 1.5:
-        return Finding(what, False, msg + f" It is {factor:.4g} times the right value.", "scale")
-    return Finding(what, False, msg, "value")
+def loss_finding(what, got, want, overflow_hint=""):
+    """scalar_finding for a loss, to gradcheck.TOLERANCE, with ``overflow_hint`` for an inf or nan."""
+    return scalar_finding(what, got, want, gradcheck.TOLERANCE, *[overflow_hint] if overflow_hint else [])
 
 
 def grad_findings_either(outputs, expected, name):
@@ -113,8 +94,9 @@ class LossPairCheck(Check):
         return None
 
     def judge(self, inputs, outputs, expected):
+        name = "d" + self.first
         return [loss_finding("loss", outputs["loss"], expected["loss"], overflow_hint=self.overflow_hint),
-                grad_findings_either(outputs, expected, "d" + self.first)]
+                grad_findings_either(outputs, expected, name)]
 
 
 def class_case(rng, n, c, offset=0.0, tie=False):
@@ -296,15 +278,12 @@ class DropoutCheck(Check):
         return {"out": out, "dx": backward(inputs["dout"], cache)}
 
     def expected(self, inputs, ref):
-        def f(z):
-            return ref.dropout_forward(z, inputs["keep_prob"], inputs["mode"], inputs["seed"])[0]
-        x = np.array(inputs["x"], dtype=np.float64)
-        return {"out": f(x.copy()),
-                "dx": gradcheck.numerical_gradient_array(f, x, inputs["dout"]),
-                "dx_ones": gradcheck.numerical_gradient_array(f, x, np.ones_like(inputs["dout"]))}
+        def f(x):
+            return ref.dropout_forward(x, inputs["keep_prob"], inputs["mode"], inputs["seed"])[0]
+        return {"out": f(inputs["x"].copy()), **numeric_grads(f, {"x": inputs["x"]}, ["x"], inputs["dout"])}
 
     def judge(self, inputs, outputs, expected):
-        out = value_finding("out", outputs["out"], expected["out"])
+        out = array_finding("out", outputs["out"]) or value_finding("out", outputs["out"], expected["out"])
         if not out.passed and inputs["mode"] == "test":
             out.message += " At test time nothing is dropped and nothing is rescaled: out = x."
         elif not out.passed and out.diagnosis == "value":

@@ -17,13 +17,15 @@ w is not modified in place.
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, signed, value_finding
+from autograder.checks.base import Case, Check, Finding, array_finding, value_finding
+from autograder.checks.families import signed
 
 STEP_TOL = gradcheck.LOOSE_TOLERANCE   #: relative tolerance on each step (see the module docstring)
 
 
 class RuleCheck(Check):
     """Shared steps of the update-rule checks; an instance names the rule and its hyperparameters."""
+    guard = ""            # w changed in place is a finding of its own ("w unchanged")
     hyper = {}            # hyperparameters handed to the rule in config
     step_hints = {}       # diagnosis -> hint added to a wrong step (never the answer)
 
@@ -40,18 +42,12 @@ class RuleCheck(Check):
         path = [np.array(w, dtype=np.float64)]
         for dw in inputs["grads"]:
             next_w, config = rule(w, dw, config)
-            path.append(np.array(next_w, dtype=np.float64))
+            path.append(next_w)
             w = np.array(next_w, dtype=np.float64)
         return {"path": path}
 
     def expected(self, inputs, ref):
-        rule = getattr(ref, self.functions[0])
-        w, config = np.array(inputs["w"], dtype=np.float64), dict(inputs["config"])
-        path = [w]
-        for dw in inputs["grads"]:
-            w, config = rule(w, np.array(dw, dtype=np.float64), config)
-            path.append(w)
-        return {"path": path}
+        return self.call(inputs, getattr(ref, self.functions[0]))
 
     def judge(self, inputs, outputs, expected):
         got, want = outputs["path"], expected["path"]
@@ -61,8 +57,10 @@ class RuleCheck(Check):
             if t >= len(got):
                 found.append(Finding(what, False, f"{what} is missing.", "shape"))
                 continue
-            f = value_finding(what, np.asarray(got[t]) - np.asarray(got[t - 1]), want[t] - want[t - 1],
-                              tol=STEP_TOL)
+            if array_finding(f"next_w at {what}", got[t]):
+                found.append(array_finding(f"next_w at {what}", got[t]))
+                continue
+            f = value_finding(what, got[t] - np.asarray(got[t - 1]), want[t] - want[t - 1], tol=STEP_TOL)
             if not f.passed:
                 f.message = f"The change of w at {f.message}" + (
                     " The first step is right, so look at the state carried in config from one call to "

@@ -6,14 +6,17 @@ Student code is untrusted. The pipeline splits trusted from untrusted work:
                    cases drawn with seeds derived from a secret in OUT (or, with --seeds
                    notebook, the grade cells' own seeds), expected values from the reference
                    module (LiveOracle)
+    discover.py    SUBMISSIONS/<student>/<slug>/: one task per folder, one row per layout problem
     notebook.py    reads a submitted notebook defensively; keeps its code cells, drops its
                    test cells (the tests always come from the source)
+    submission.py  one submission: prepare (read) -> run_submission (sandbox, reruns; plain
+                   values out) -> judge_submission (verdicts, score) -> an Outcome
+    job.py         job.json, the one message from the grader to the probe
     sandbox.py     bubblewrap + resource limits + wall clock around probe.py
     probe.py       INSIDE the sandbox: runs the code cells, calls check.run on the planned
                    inputs, writes plain JSON values; decides nothing
-    submission.py  one submission: run (and rerun past a crash), decode, judge, score
-    batch.py       the folder: discovery, process pool, progress bar
-    report.py      grades.csv, feedback HTML, logs, summary
-    gradebook.py   nbgrader's gradebook (nbgrader imported while the workers grade)
-    corpus/        the adversarial corpus and its table (python -m autograder.grader.corpus)
+    batch.py       the folder: the runner interface (local process pool), progress, resuming
+    outcomes.py    the Outcome record, saved to OUT/outcomes/ as soon as it is known
+    report.py      grades.csv, feedback HTML, logs, summary: derived from the saved outcomes
+    gradebook.py   nbgrader's gradebook, also from the outcomes
 """

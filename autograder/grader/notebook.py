@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
 MAX_CELLS = 5000
 MAX_CODE_BYTES = 4 << 20
+CONVERT_SECONDS = 30.0          # converting an nbformat 3 notebook, in a child process
+CONVERT_MEMORY = 1 << 30
 
 
 class Unreadable(ValueError):
@@ -171,6 +173,11 @@ def release_test_sources(path):
 
 
 # --------------------------------------------------------------------------- submissions
+def _name(path):
+    from autograder.grader.outcomes import clean
+    return clean(os.path.basename(path))
+
+
 def read_bytes(path, max_bytes):
     """Read a regular file without following a symbolic link; raise Unreadable."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
@@ -178,12 +185,15 @@ def read_bytes(path, max_bytes):
         fd = os.open(path, flags)
     except OSError as err:
         if err.errno == errno.ELOOP:
-            raise Unreadable(f"{os.path.basename(path)} is a symbolic link, not a notebook file") from None
-        raise Unreadable(f"{os.path.basename(path)} cannot be opened ({err.strerror})") from None
+            raise Unreadable(f"{_name(path)} is a symbolic link, not a notebook file") from None
+        raise Unreadable(f"{_name(path)} cannot be opened ({err.strerror})") from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise Unreadable(f"{os.path.basename(path)} is not a regular file")
+            raise Unreadable(f"{_name(path)} is not a regular file")
+        if info.st_nlink != 1:
+            raise Unreadable(f"{_name(path)} has {info.st_nlink} hard links (another name of the "
+                             f"same file); submit a copy, not a link")
         if info.st_size == 0:
             raise Unreadable("the notebook file is empty (0 bytes)")
         if info.st_size > max_bytes:
@@ -201,6 +211,35 @@ def read_bytes(path, max_bytes):
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+CONVERT = ("import sys, nbformat\n"
+           "nb = nbformat.reads(sys.stdin.buffer.read().decode('utf-8'), as_version=4)\n"
+           "sys.stdout.write(nbformat.writes(nb))\n")
+
+
+def convert_v3(data, seconds=CONVERT_SECONDS, memory=CONVERT_MEMORY):
+    """An nbformat 3 notebook (bytes) as nbformat 4 JSON data, converted by nbformat in a child
+    process held to ``seconds`` of wall time and ``memory`` bytes of address space, so a huge
+    or hostile old notebook costs the grader no more than that. Raises Unreadable."""
+    import shutil
+    import subprocess
+    import sys
+    prlimit = shutil.which("prlimit")
+    command = ([prlimit, f"--as={memory}", f"--cpu={int(seconds) + 1}", "--"] if prlimit else []) \
+        + [sys.executable, "-I", "-c", CONVERT]
+    try:
+        proc = subprocess.run(command, input=data, capture_output=True, timeout=seconds,
+                              env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"})
+    except subprocess.TimeoutExpired:
+        raise Unreadable(f"the nbformat 3 notebook could not be converted within {seconds:g} s") from None
+    if proc.returncode != 0:
+        raise Unreadable("the nbformat 3 notebook could not be converted (open and save it again "
+                         "in Jupyter)")
+    try:
+        return json.loads(proc.stdout)
+    except ValueError:
+        raise Unreadable("the nbformat 3 notebook could not be converted") from None
 
 
 def parse_notebook(data):
@@ -226,12 +265,13 @@ def parse_notebook(data):
         raise Unreadable("the file is JSON but not a notebook (no top-level object)")
     major = nb.get("nbformat")
     if major == 3:
-        import nbformat
-        try:
-            nb = json.loads(nbformat.writes(nbformat.reads(text, as_version=4)))
-        except Exception as err:  # noqa: BLE001 - any failure is a reason, not a crash
-            raise Unreadable(f"the nbformat 3 notebook could not be converted ({type(err).__name__})") from None
-        major = nb.get("nbformat")
+        sheets = nb.get("worksheets")
+        count = sum(len(w.get("cells", [])) for w in sheets if isinstance(w, dict)
+                    and isinstance(w.get("cells"), list)) if isinstance(sheets, list) else 0
+        if count > MAX_CELLS:
+            raise Unreadable(f"the notebook has {count} cells; the limit is {MAX_CELLS}")
+        nb = convert_v3(data)
+        major = nb.get("nbformat") if isinstance(nb, dict) else None
     if not isinstance(major, int) or isinstance(major, bool):
         raise Unreadable("the file is JSON but not a notebook (no nbformat version)")
     if major != 4:
@@ -260,8 +300,11 @@ def parse_notebook(data):
     return out
 
 
-def read_submission(path, max_bytes):
-    return parse_notebook(read_bytes(path, max_bytes))
+def read_submission(path, max_bytes, with_bytes=False):
+    """The cells of a submitted notebook (and its bytes, ``with_bytes``); raise Unreadable."""
+    data = read_bytes(path, max_bytes)
+    cells = parse_notebook(data)
+    return (cells, data) if with_bytes else cells
 
 
 def is_test_cell(cell, tests, known_sources, check_names):

@@ -1,6 +1,6 @@
 """The code that runs INSIDE the sandbox, as a script: ``python -I -S -B probe.py JOB_DIR FD``.
 
-It reads JOB_DIR/job.json (written by the grader), runs the student's code cells in order in
+It reads JOB_DIR/job.json (job.py's Job, written by the grader), runs the student's code cells in order in
 one IPython shell (magics, display and top-level await behave as in a kernel, without a kernel
 or sockets), then calls ``check.run(inputs, *objects)`` for every planned case and writes the
 encoded outputs as JSON lines to file descriptor FD. It decides nothing: no expected values,
@@ -11,7 +11,8 @@ Records (one JSON object a line):
     {"t": "start"}                                    imports done, student code about to run
     {"t": "cell", "i": k} / {"t": "cell_end", "i": k, "error": null | {"type", "message"}}
     {"t": "case", "test": j, "case": c}               about to call the student's code
-    {"t": "out", "test": j, "case": c, "ok": DATA}    base.encode(check.run(...))
+    {"t": "out", "test": j, "case": c, "ok": DATA, "s": SECONDS}   base.encode(check.run(...)),
+                                                      and the wall time the case took
     {"t": "out", "test": j, "case": c, "error": {"kind", "type", "message"}}
                                                       kind: not_implemented, error, timeout,
                                                       missing, encode
@@ -105,7 +106,10 @@ def _shell():
 def _reap():
     """Kill every other process of the sandbox (a fork bomb's leftovers, daemons) before the
     tests, so they neither compete for the CPU nor write records. Only inside the sandbox's
-    own pid namespace, where kill(-1) reaches nothing else."""
+    own pid namespace, where kill(-1) reaches nothing else: there the probe is one of the first
+    processes (bwrap is pid 1); anywhere else it is not, and nothing is killed."""
+    if _getpid() > 16:
+        return
     try:
         os.kill(-1, signal.SIGKILL)
     except OSError:
@@ -121,8 +125,8 @@ def _reap():
 
 
 def run_cells(job, out, shell, deadline):
-    skip = set(job.get("skip_cells", []))
-    for k, source in enumerate(job["cells"]):
+    skip = set(job.skip_cells)
+    for k, source in enumerate(job.cells):
         if k in skip:
             continue
         out({"t": "cell", "i": k})
@@ -151,19 +155,22 @@ class Tools:
 
         from autograder.checks.base import checks_of, decode, encode
         self.decode, self.encode = decode, encode
-        modules = {m: checks_of(importlib.import_module(m)) for m in {t["module"] for t in job["tests"]}}
-        self.checks = [modules[t["module"]][t["check"]] for t in job["tests"]]
+        modules = {m: checks_of(importlib.import_module(m)) for m in {t["module"] for t in job.tests}}
+        self.checks = [modules[t["module"]][t["check"]] for t in job.tests]
 
 
 def run_tests(job, out, ns, deadline, tools):
-    skip = {tuple(x) for x in job.get("skip_cases", [])}
-    todo = [(j, c) for j, test in enumerate(job["tests"]) for c in range(len(test["cases"]))
+    skip = {tuple(x) for x in job.skip_cases}
+    todo = [(j, c) for j, test in enumerate(job.tests) for c in range(len(test["cases"]))
             if (j, c) not in skip]
     for n, (j, c) in enumerate(todo):
         try:
             out({"t": "case", "test": j, "case": c})
-            out(run_case(job["tests"][j], tools.checks[j], tools, ns, j, c,
-                         deadline - 0.2 * (len(todo) - n - 1)))
+            began = _now()
+            record = run_case(job.tests[j], tools.checks[j], tools, ns, j, c,
+                              deadline - 0.2 * (len(todo) - n - 1))
+            record["s"] = round(_now() - began, 6)
+            out(record)
         except BaseException as err:  # noqa: BLE001 - e.g. no memory left to write the record
             _disarm()
             _forget_errors()
@@ -215,14 +222,14 @@ def selftest(job, out):
         facts["solutions"] = True
     except ImportError:
         facts["solutions"] = False
-    facts["visible"] = [p for p in job.get("forbidden", []) if os.path.exists(p)]
+    facts["visible"] = [p for p in job.forbidden if os.path.exists(p)]
     try:
         socket.create_connection(("1.1.1.1", 53), timeout=2).close()
         facts["network"] = True
     except OSError:
         facts["network"] = False
     try:
-        with open(os.path.join(job["grader_root"], "x"), "w"):
+        with open(os.path.join(job.grader_root, "x"), "w"):
             pass
         facts["grader_writable"] = True
     except OSError:
@@ -231,19 +238,28 @@ def selftest(job, out):
     out({"t": "done"})
 
 
+def _job_module():
+    """job.py beside this file, loaded by path: the probe has no import roots yet."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("_autograder_job", os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "job.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def main(argv):
     job_dir, fd = argv[1], int(argv[2])
     now = time.monotonic()
     os.set_inheritable(fd, False)
-    with open(os.path.join(job_dir, "job.json"), encoding="utf-8") as fh:
-        job = json.load(fh)
-    sys.path[:0] = [p for p in job["sys_path"] if p not in sys.path]
+    job = _job_module().Job.read(job_dir)
+    sys.path[:0] = [p for p in job.sys_path if p not in sys.path]
     out = Out(fd)
-    if job.get("selftest"):
+    if job.selftest:
         selftest(job, out)
         os._exit(0)
-    limit = float(job["timeout"])
-    launched = job.get("launched")      # the grader's clock (CLOCK_MONOTONIC is system-wide)
+    limit = float(job.timeout)
+    launched = job.launched      # the grader's clock (CLOCK_MONOTONIC is system-wide)
     t0 = launched if isinstance(launched, (int, float)) and now - limit < launched <= now else now
     try:
         tools = Tools(job)      # check modules imported before student code
@@ -261,7 +277,7 @@ def main(argv):
     ns = shell.user_ns
     out({"t": "start"})
     run_cells(job, out, shell, t0 + 0.45 * limit)
-    if job.get("sandboxed"):
+    if job.sandboxed:
         _reap()
     run_tests(job, out, ns, t0 + 0.85 * limit, tools)
     out({"t": "done"})

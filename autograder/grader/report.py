@@ -1,6 +1,6 @@
 """What the batch writes for people: grades.csv, feedback pages, logs, and the summary.
 
-    write_outputs(out, outcomes)      OUT/grades.csv, OUT/feedback/<student>/<slug>/<slug>.html,
+    write_outputs(out, outcomes)      OUT/grades.csv (formulas neutralised, see ``cell``), OUT/feedback/<student>/<slug>/<slug>.html,
                                       OUT/logs/<student>/<slug>.log (the sandbox's printed output)
     summary(outcomes, seconds, plan_errors) -> str
 
@@ -13,9 +13,10 @@ from __future__ import annotations
 import csv
 import html
 import io
-import os
 from collections import defaultdict
 from pathlib import Path
+
+from autograder.grader.outcomes import atomic_write, clean, component
 
 COLUMNS = ("student_id", "assignment", "score", "max_score", "status", "detail")
 
@@ -25,26 +26,39 @@ def number(x):
     return "0" if text in ("-0", "") else text
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(text):
+    """A text cell for grades.csv: clean (outcomes.clean), on one line, and never read as a
+    formula by a spreadsheet: a cell starting with = + - @ or a tab gets a leading ' (the usual
+    convention; the quote is not part of the value)."""
+    text = " ".join(clean(text).split()) if text else ""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def grades_csv(outcomes):
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
     for o in sorted(outcomes, key=lambda o: (o.student, o.slug)):
-        writer.writerow([o.student, o.slug, number(o.score), number(o.max_score), o.status,
-                         " ".join(o.detail.split())])
+        writer.writerow([cell(o.student), cell(o.slug), number(o.score), number(o.max_score),
+                         cell(o.status), cell(o.detail)])
     return buf.getvalue()
 
 
 def _atomic_write(path, text):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write(path, text.encode("utf-8"))
+
+
+def _e(text):
+    return html.escape(clean(text))
 
 
 def feedback_html(o):
-    e = html.escape
+    e = _e
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{e(o.slug)}: {e(o.student)}</title>"
              "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
              "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.2em .5em;text-align:left}"
@@ -71,15 +85,25 @@ def feedback_html(o):
     return "\n".join(parts)
 
 
-def write_outputs(out, outcomes):
+def write_outputs(out, outcomes, stream=None):
+    """grades.csv, then each student's feedback and log on its own: a failure there costs that
+    student's page (named on ``stream``), never the others' or grades.csv."""
     out = Path(out)
     _atomic_write(out / "grades.csv", grades_csv(outcomes))
+    failed = []
     for o in outcomes:
         if not o.slug or not o.student:
             continue
-        _atomic_write(out / "feedback" / o.student / o.slug / f"{o.slug}.html", feedback_html(o))
-        if o.log:
-            _atomic_write(out / "logs" / o.student / f"{o.slug}.log", o.log)
+        student, slug = component(o.student), component(o.slug)
+        try:
+            _atomic_write(out / "feedback" / student / slug / f"{slug}.html", feedback_html(o))
+            if o.log:
+                _atomic_write(out / "logs" / student / f"{slug}.log", clean(o.log))
+        except (OSError, ValueError) as err:
+            failed.append(f"{clean(o.student)}/{clean(o.slug)} ({type(err).__name__})")
+    if failed and stream is not None:
+        print(f"could not write the feedback of: {', '.join(failed)}", file=stream)
+    return failed
 
 
 def summary(outcomes, seconds, plan_errors=None):

@@ -43,6 +43,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.grader.cgroup import Caps
 
 PROBE = Path(__file__).with_name("probe.py")
 INSIDE_ROOT = "/opt/grader"
@@ -57,6 +58,7 @@ class SandboxUnavailable(RuntimeError):
 
 @dataclass
 class Limits:
+    BLAS_THREADS = "1"             # OPENBLAS/OMP/MKL threads of workers and sandboxes
     timeout: float = 60.0          # wall clock per run, seconds
     memory: int = 2 << 30          # address space per process, bytes
     nproc: int = 256               # processes (and threads) of the sandbox user
@@ -64,6 +66,7 @@ class Limits:
     results: int = 16 << 20        # result records kept, bytes
     tmpfs: int = 64 << 20          # size of /tmp and of the working directory
     fsize: int = 64 << 20          # largest file a sandboxed process may write
+    uid_base: int = 62000          # run as root: the sandbox of worker slot i runs as uid_base + i
 
     @property
     def cpu(self):
@@ -79,6 +82,7 @@ class RunResult:
     returncode: int | None
     timed_out: bool
     seconds: float
+    peak_memory: int | None = None     # the most the whole sandbox held at once (with cgroups)
 
     @property
     def how_it_ended(self):
@@ -164,8 +168,10 @@ def masked_packages(roots):
 class Sandbox:
     """How to start the probe. ``kind`` is "bwrap" or "none" (the --unsafe-no-sandbox path)."""
 
-    def __init__(self, kind, bwrap=None, setpriv=None, prlimit=None):
+    def __init__(self, kind, bwrap=None, setpriv=None, prlimit=None, caps=None):
         self.kind, self.bwrap, self.setpriv, self.prlimit = kind, bwrap, setpriv, prlimit
+        self.caps = caps or Caps()               # cgroups: caps on each run as a whole
+        self.runs = 0
         self.package = str(Path(__file__).resolve().parents[1])   # the autograder package
         self.as_root = os.geteuid() == 0
 
@@ -173,7 +179,7 @@ class Sandbox:
     def detect(cls, unsafe=False):
         prlimit = shutil.which("prlimit")
         if unsafe:
-            return cls("none", prlimit=prlimit)
+            return cls("none", prlimit=prlimit, caps=Caps.detect())
         bwrap = shutil.which("bwrap")
         if not bwrap:
             raise SandboxUnavailable(
@@ -187,7 +193,7 @@ class Sandbox:
         if os.geteuid() == 0 and not setpriv:
             raise SandboxUnavailable("running as root, setpriv (util-linux) is needed to drop to an "
                                      "unprivileged user inside the sandbox")
-        return cls("bwrap", bwrap, setpriv, prlimit)
+        return cls("bwrap", bwrap, setpriv, prlimit, Caps.detect())
 
     # ------------------------------------------------------------------ paths
     def binds(self):
@@ -254,7 +260,7 @@ class Sandbox:
                 "--perms", "1777", "--size", str(limits.tmpfs), "--tmpfs", "/home/student",
                 "--chdir", "/home/student", "--"]
         if self.as_root:
-            uid = 62000 if uid is None else uid
+            uid = limits.uid_base if uid is None else uid
             cmd += [self.setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                     "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
         return rl + cmd + python + [f"{INSIDE_ROOT}/autograder/grader/probe.py", INSIDE_JOB, str(fd)]
@@ -265,7 +271,7 @@ class Sandbox:
         return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "TMPDIR": tmp,
                 "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "MPLBACKEND": "Agg",
                 "MPLCONFIGDIR": f"{tmp}/mpl", "IPYTHONDIR": f"{tmp}/ipython",
-                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+                **{f"{lib}_NUM_THREADS": Limits.BLAS_THREADS for lib in ("OPENBLAS", "OMP", "MKL")}}
 
     # ------------------------------------------------------------------ run
     def run(self, job_dir, limits, uid=None, extra_paths=()):
@@ -276,11 +282,23 @@ class Sandbox:
         if self.kind != "bwrap":
             for sub in ("home", "tmp"):
                 os.makedirs(os.path.join(job_dir, sub), exist_ok=True)
+        self.runs += 1
+        group = self.caps.group(f"run-{os.getpid()}-{self.runs}", limits)
+        try:
+            return self._run(job_dir, limits, uid, extra_paths, cwd, group)
+        finally:
+            if group is not None:
+                group.close()
+
+    def _run(self, job_dir, limits, uid, extra_paths, cwd, group):
         r, w = os.pipe()
+        command = self.command(job_dir, w, limits, uid, extra_paths)
+        if group is not None:
+            command = group.wrap(command)
         start = time.monotonic()
         try:
             proc = subprocess.Popen(
-                self.command(job_dir, w, limits, uid, extra_paths), stdin=subprocess.DEVNULL,
+                command, stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, pass_fds=(w,), cwd=cwd,
                 env=self.environment(job_dir), process_group=0, close_fds=True)
         finally:
@@ -307,7 +325,7 @@ class Sandbox:
         records, overflow = results if len(results) == 2 else (b"", True)
         log_bytes, truncated = log if len(log) == 2 else (b"", True)
         return RunResult(records, overflow, log_bytes, truncated, proc.returncode, timed_out,
-                         time.monotonic() - start)
+                         time.monotonic() - start, group.peak_memory() if group else None)
 
 
 def selftest(sandbox, limits, forbidden=(), extra_paths=(), uid=None):
@@ -316,15 +334,15 @@ def selftest(sandbox, limits, forbidden=(), extra_paths=(), uid=None):
     cannot start (no user namespaces, seccomp) shows up here with bwrap's own message."""
     import json
     import tempfile
+
+    from autograder.grader.job import Job
     job_dir = tempfile.mkdtemp(prefix="autograder-selftest-")
     try:
         os.chmod(job_dir, 0o755)
-        job = {"selftest": True, "sys_path": sandbox.sys_path(job_dir, extra_paths),
-               "forbidden": [os.path.realpath(p) for p in forbidden],
-               "grader_root": INSIDE_ROOT if sandbox.kind == "bwrap" else os.path.join(job_dir, "lib")}
-        with open(os.path.join(job_dir, "job.json"), "w") as fh:
-            json.dump(job, fh)
-        os.chmod(os.path.join(job_dir, "job.json"), 0o644)
+        Job(sandbox.sys_path(job_dir, extra_paths), selftest=True,
+            forbidden=[os.path.realpath(p) for p in forbidden],
+            grader_root=f"{INSIDE_ROOT}/autograder" if sandbox.kind == "bwrap"
+            else os.path.join(job_dir, "lib", "autograder")).write(job_dir)
         result = sandbox.run(job_dir, Limits(timeout=max(30.0, limits.timeout)), uid, extra_paths)
     finally:
         shutil.rmtree(job_dir, ignore_errors=True)

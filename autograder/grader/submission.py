@@ -1,30 +1,38 @@
-"""Grading one submission: find and read the notebook, run it in the sandbox, judge outside.
+"""Grading one submission, in three steps (the middle one is the only untrusted work):
 
-    grade_submission(task, plan, sandbox, limits, uid=None) -> Outcome   (never raises)
+    prepare(task, plan, limits) -> SubmissionJob | Outcome      grader process: find and read the
+                                    notebook, keep its code cells; an unreadable one is an Outcome
+    run_submission(job, sandbox, limits, uid) -> Execution      any worker: the sandbox, run and
+                                    rerun (see ``rerun``); plain JSON-able values out, no verdicts
+    judge_submission(job, plan, execution, checks) -> Outcome   grader process: the checks' judges
+                                    on decoded values against the plan's expected values
 
-The run is repeated (at most MAX_RUNS times) when the student's process dies or hangs past the
+A run is repeated (at most MAX_RUNS times) when the student's process dies or hangs past the
 wall clock: the cell or case that was running is skipped in the next run and the reason kept,
-so a stray ``os._exit()``, segfault or signal-proof loop costs only what it stopped. Verdicts
-come from the check's ``judge`` on decoded plain values against the plan's expected values.
+so a stray ``os._exit()``, segfault or signal-proof loop costs only what it stopped.
 """
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
 import shutil
 import stat
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from autograder.checks.base import Case, CaseResult, Finding, Report, decode
-from autograder.grader.notebook import Unreadable, read_submission, split_code
+from autograder.grader.job import Job
+from autograder.grader.notebook import PlanError, Unreadable, read_submission, split_code
+from autograder.grader.outcomes import MAX_CELL_CHARS, Outcome, clean
 
 MAX_RUNS = 3
 MAX_NOTEBOOK_BYTES = 32 << 20
 MAX_FOLDER_COPY = 16 << 20
 MAX_TEXT = 400
+MAX_CODE_CHARS = 400_000        # all graded code cells kept in an outcome record, together
 
 
 @dataclass
@@ -35,25 +43,48 @@ class Task:
 
 
 @dataclass
-class Outcome:
+class SubmissionJob:
+    """What a runner ships to a worker: plain values only."""
     student: str
     slug: str
-    status: str                 # "graded" or "ungradable"
-    score: float
-    max_score: float
-    detail: str
-    tests: list = field(default_factory=list)       # [{grade_id, points, earned, hidden, report}]
-    cell_errors: list = field(default_factory=list)  # [(cell number, type, message)]
+    folder: str                  # the submission folder (its top-level files go in the sandbox)
+    cells: list                  # the student's code cells, in order
+    tests: list                  # job.json's tests: [{module, check, objects, cases}]
+    check_paths: list            # import roots of the check module
     notes: list = field(default_factory=list)
+    fingerprint: str = ""
+
+
+@dataclass
+class Execution:
+    """What the sandboxed runs of one submission reported, merged over reruns. Plain values."""
+    outputs: list = field(default_factory=list)        # [[test, case, record]]
+    crashed: list = field(default_factory=list)        # [[test, case, how the process ended]]
+    skipped_cells: list = field(default_factory=list)  # [[cell, why]]
+    cell_errors: list = field(default_factory=list)    # [[cell, type, message]] of the last run
+    started: bool = False
+    fatal: str = ""              # the probe could not start (its own message, kept for the log)
+    how_it_ended: str = ""
     log: str = ""
+    log_truncated: bool = False
+    records_overflow: bool = False
+    copy_skipped: bool = False
     seconds: float = 0.0
+    error: str = ""              # the worker itself failed (set by a runner or run_submission)
+
+    def to_dict(self):
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d):
+        return cls(**d)
 
 
 def ungradable(task, plan_max, reason, **kw):
     return Outcome(task.student, task.slug, "ungradable", 0.0, plan_max, reason, **kw)
 
 
-# --------------------------------------------------------------------------- the notebook
+# --------------------------------------------------------------------------- the folder
 def find_notebook(folder, slug):
     """(path, note) of the notebook to grade in a submission folder; raise Unreadable."""
     try:
@@ -68,32 +99,84 @@ def find_notebook(folder, slug):
     if not notebooks:
         raise Unreadable(f"no notebook in the submission folder (expected {wanted})")
     if len(notebooks) > 1:
-        names = ", ".join(e.name for e in notebooks[:5])
+        names = ", ".join(clean(e.name) for e in notebooks[:5])
         raise Unreadable(f"several notebooks ({names}) and none named {wanted}: which one to grade "
                          f"is unclear")
-    return notebooks[0].path, f"graded {notebooks[0].name} (expected the name {wanted})"
+    return notebooks[0].path, f"graded {clean(notebooks[0].name)} (expected the name {wanted})"
 
 
 def copy_folder(folder, dest, limit=MAX_FOLDER_COPY):
-    """Copy the regular top-level files of a submission folder (no links), up to ``limit`` bytes."""
+    """Copy the regular top-level files of a submission folder, up to ``limit`` bytes. Links are
+    left out: symbolic ones, and files with more than one hard link (another name of the same
+    file may be one the sandbox must not show). Returns how many entries were left out."""
     os.makedirs(dest, mode=0o755)
     total, skipped = 0, 0
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         if entry.name.startswith("."):
             continue
         try:
-            info = entry.stat(follow_symlinks=False)
+            fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:
-            continue
-        if not stat.S_ISREG(info.st_mode) or total + info.st_size > limit:
             skipped += 1
             continue
-        fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-        with os.fdopen(fd, "rb") as src, open(os.path.join(dest, entry.name), "wb") as dst:
-            shutil.copyfileobj(src, dst)
-        os.chmod(os.path.join(dest, entry.name), 0o644)
+        with os.fdopen(fd, "rb") as src:
+            info = os.fstat(src.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1 or total + info.st_size > limit:
+                skipped += 1
+                continue
+            target = os.path.join(dest, entry.name)
+            with open(target, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+        os.chmod(target, 0o644)
         total += info.st_size
     return skipped
+
+
+def _capped_code(code):
+    kept, total = [], 0
+    for source in code:
+        text = source if len(source) <= MAX_CELL_CHARS else source[:MAX_CELL_CHARS] + "\n# [... cut]"
+        if total + len(text) > MAX_CODE_CHARS:
+            kept.append("# [... further cells not kept]")
+            break
+        kept.append(text)
+        total += len(text)
+    return kept
+
+
+def fingerprint(notebook_bytes, plan_digest, limits, folder):
+    """What a saved outcome was graded from: the notebook, the plan, the limits, and the names,
+    sizes and times of the folder's other files."""
+    h = hashlib.sha256(plan_digest.encode())
+    h.update(json.dumps([limits.timeout, limits.memory, limits.nproc]).encode())
+    h.update(hashlib.sha256(notebook_bytes).digest())
+    try:
+        for e in sorted(os.scandir(folder), key=lambda e: e.name):
+            info = e.stat(follow_symlinks=False)
+            h.update(repr((e.name, info.st_size, info.st_mtime_ns, info.st_mode)).encode("utf-8", "surrogateescape"))
+    except OSError:
+        pass
+    return h.hexdigest()[:32]
+
+
+def prepare(task, plan, limits):
+    """The job for ``task``, or an ungradable Outcome when there is no notebook to run."""
+    try:
+        path, note = find_notebook(task.folder, task.slug)
+        cells, data = read_submission(path, MAX_NOTEBOOK_BYTES, with_bytes=True)
+    except Unreadable as err:
+        return ungradable(task, plan.max_score, clean(str(err)))
+    code, _ = split_code(cells, plan.test_sources, plan.released_sources, plan.check_names)
+    a = plan.assignment
+    try:
+        own = plan.for_submission(code)
+    except PlanError as err:
+        return ungradable(task, plan.max_score, f"grader error: {err}")
+    tests = [{"module": a.check_module, "check": t.check, "objects": list(t.objects),
+              "cases": [c.data for c in t.cases]} for t in own.tests]
+    return SubmissionJob(task.student, task.slug, task.folder, code, tests,
+                         [str(p) for p in a.check_paths], [note] if note else [],
+                         fingerprint(data, plan.digest, limits, task.folder))
 
 
 # --------------------------------------------------------------------------- records
@@ -113,7 +196,7 @@ def parse_records(raw):
 
 
 def _text(value, limit=MAX_TEXT):
-    value = value if isinstance(value, str) else ""
+    value = clean(value) if isinstance(value, str) else ""
     return value if len(value) <= limit else value[:limit] + "..."
 
 
@@ -125,28 +208,27 @@ def _index(rec, key, size):
 class RunState:
     """What the sandboxed runs reported, merged over reruns."""
 
-    def __init__(self, plan, n_cells):
-        self.plan, self.n_cells = plan, n_cells
+    def __init__(self, sizes, n_cells):
+        self.sizes, self.n_cells = sizes, n_cells      # sizes: number of cases of each test
         self.outputs = {}            # (test, case) -> record
         self.crashed = {}            # (test, case) -> reason
         self.skipped_cells = {}      # cell -> reason
         self.cell_errors = {}        # cell -> (type, message), from the last run
         self.started = False
-        self.done = False
-        self.fatal = None
+        self.fatal = ""
 
     def absorb(self, records):
-        """Merge one run; return ('cell', k) or ('case', (j, c)) that was running when it stopped."""
-        running = None
+        """Merge one run; return ('cell', k) or ('case', (j, c)) that was running when it stopped.
+        A ``fatal`` record counts only before the probe's ``start``: after it, student code runs
+        in the probe's process and could write one."""
+        running, started = None, False
         self.cell_errors = {}
         for rec in records:
             t = rec["t"]
             if t == "start":
-                self.started = True
-            elif t == "fatal":
+                self.started = started = True
+            elif t == "fatal" and not started:
                 self.fatal = _text(rec.get("message"))
-            elif t == "done":
-                self.done = True
             elif t == "cell":
                 k = _index(rec, "i", self.n_cells)
                 running = ("cell", k) if k is not None else running
@@ -158,8 +240,8 @@ class RunState:
                 if running == ("cell", k):
                     running = None
             elif t in ("case", "out"):
-                j = _index(rec, "test", len(self.plan.tests))
-                c = _index(rec, "case", len(self.plan.tests[j].cases)) if j is not None else None
+                j = _index(rec, "test", len(self.sizes))
+                c = _index(rec, "case", self.sizes[j]) if j is not None else None
                 if c is None:
                     continue
                 if t == "case":
@@ -181,7 +263,83 @@ class RunState:
     def complete(self):
         """Has every planned case an output (or a recorded crash)?"""
         return all((j, c) in self.outputs or (j, c) in self.crashed
-                   for j, t in enumerate(self.plan.tests) for c in range(len(t.cases)))
+                   for j, n in enumerate(self.sizes) for c in range(n))
+
+
+def rerun(state, job, running, how):
+    """The rerun rules: after a run that ``running`` was part of when it ended (``how``), change
+    ``job`` (cells or cases to skip, reasons kept in ``state``) and say whether to run again."""
+    if state.fatal or not state.started:
+        return False
+    hogs = state.memory_hogs() - set(job.skip_cells)
+    if state.complete():
+        if not (hogs and state.tests_out_of_memory()):
+            return False
+        blame = hogs                 # the tests ran out of memory: skip what used it up
+    elif running and running[0] == "case" and hogs:
+        blame = hogs                 # the tests died after cells that exhausted memory or time
+    elif running and running[0] == "case":
+        state.crashed[running[1]] = how
+        job.skip_cases.append(list(running[1]))
+        return True
+    elif running and running[0] == "cell":
+        state.skipped_cells[running[1]] = how
+        job.skip_cells.append(running[1])
+        return True
+    else:
+        return False
+    for k in sorted(blame):
+        state.skipped_cells[k] = "used up the memory the tests needed"
+        job.skip_cells.append(k)
+    return True
+
+
+# --------------------------------------------------------------------------- running
+def run_submission(job, sandbox, limits, uid=None, work=None):
+    """Run one submission's code in the sandbox (rerunning past crashes). Never raises."""
+    try:
+        return _run(job, sandbox, limits, uid, work)
+    except Exception as err:  # noqa: BLE001 - the batch must go on; the reason is kept
+        return Execution(error=f"internal grader error: {type(err).__name__}: {clean(str(err))}")
+
+
+def _run(job, sandbox, limits, uid, work):
+    job_dir = tempfile.mkdtemp(prefix="autograder-job-", dir=work)
+    try:
+        os.chmod(job_dir, 0o755)
+        skipped = copy_folder(job.folder, os.path.join(job_dir, "submission"))
+        spec = Job(sandbox.sys_path(job_dir, job.check_paths), job.cells, job.tests, limits.timeout,
+                   sandbox.kind == "bwrap")
+        state = RunState([len(t["cases"]) for t in job.tests], len(job.cells))
+        seconds, last = 0.0, None
+        for _ in range(MAX_RUNS):
+            spec.launched = time.monotonic()
+            spec.write(job_dir)
+            last = sandbox.run(job_dir, limits, uid, job.check_paths)
+            seconds += last.seconds
+            running = state.absorb(parse_records(last.records))
+            if not rerun(state, spec, running, last.how_it_ended):
+                break
+    finally:
+        shutil.rmtree(job_dir, ignore_errors=True)
+    return Execution(
+        outputs=[[j, c, rec] for (j, c), rec in sorted(state.outputs.items())],
+        crashed=[[j, c, why] for (j, c), why in sorted(state.crashed.items())],
+        skipped_cells=[[k, why] for k, why in sorted(state.skipped_cells.items())],
+        cell_errors=[[k, *state.cell_errors[k]] for k in sorted(state.cell_errors)],
+        started=state.started, fatal=state.fatal, how_it_ended=last.how_it_ended,
+        log=_log(last), log_truncated=last.log_truncated, records_overflow=last.records_overflow,
+        copy_skipped=bool(skipped), seconds=seconds)
+
+
+def _log(result, limit=64 << 10):
+    text = clean(result.log.decode("utf-8", "replace")) if result else ""
+    return text if len(text) <= limit else text[:limit] + "\n[... cut]"
+
+
+def _tail(log, limit=300):
+    text = " ".join(log.split())
+    return text[-limit:] if text else "no output"
 
 
 # --------------------------------------------------------------------------- verdicts
@@ -194,157 +352,139 @@ class _Fixed:
         return copy.deepcopy(self.value)
 
 
-def _error_finding(what, err):
-    kind, etype, msg = err.get("kind"), _text(err.get("type"), 80), _text(err.get("message"))
-    if kind == "not_implemented":
-        return Finding(what, False, f"{what} is not implemented yet.", "not_implemented")
-    if kind == "timeout":
-        return Finding(what, False, f"{what} did not finish within its time limit.", "error")
-    if kind == "missing":
-        return Finding(what, False, f"{msg or what} is not defined when the tests run.", "error")
-    if kind == "encode":
-        return Finding(what, False, f"{what} returned something that is not plain numbers ({msg}).", "shape")
-    return Finding(what, False, f"{what} raised {etype}: {msg}", "error")
+# The probe's error kinds -> (feedback message, diagnosis). {what}: the graded function.
+ERRORS = {
+    "not_implemented": ("{what} is not implemented yet.", "not_implemented"),
+    "timeout": ("{what} did not finish within its time limit.", "error"),
+    "missing": ("{message} is not defined when the tests run.", "error"),
+    "encode": ("{what} returned something that is not plain numbers ({message}).", "shape"),
+    "error": ("{what} raised {type}: {message}", "error"),
+}
 
 
-def judge_test(check, test, state, j, reason_missing):
+def error_finding(what, err):
+    """The Finding for an error record {kind, type, message} of the probe."""
+    kind = err.get("kind") if err.get("kind") in ERRORS else "error"
+    text, diagnosis = ERRORS[kind]
+    message = _text(err.get("message"))
+    if kind == "missing" and not message:
+        message = what
+    return Finding(what, False, text.format(what=what, type=_text(err.get("type"), 80), message=message),
+                   diagnosis)
+
+
+# What a failing finding of a hidden test says: what is wrong, never the values involved.
+HIDDEN = {"sign": "has the wrong sign", "scale": "is off by a constant factor",
+          "transpose": "is transposed", "shape": "has the wrong shape or form",
+          "zero": "is zero where it should not be", "upstream": "does not use the upstream gradient",
+          "overwrite": "overwrites a gradient it should add to"}
+
+
+def hidden_message(finding):
+    """The message of a finding of a hidden test case: values (got, expected) left out."""
+    if finding.passed:
+        return "correct"
+    if finding.diagnosis in ("error", "not_implemented"):
+        return clean(finding.message)          # the student's own error, not the expected value
+    return f"{finding.what} {HIDDEN.get(finding.diagnosis, 'has wrong values')} on a hidden case."
+
+
+def _seconds(rec):
+    s = rec.get("s")
+    return float(s) if isinstance(s, (int, float)) and not isinstance(s, bool) and 0 <= s < 1e6 else 0.0
+
+
+def judge_test(check, test, outputs, crashed, j, reason_missing):
+    """(Report, seconds) of planned test ``j`` from the runs' outputs {(j, c): record}."""
     what = check.functions[0] if check.functions else "your code"
     report = Report(check.name, ", ".join(check.functions), float(test.points))
+    seconds = 0.0
     for c, case in enumerate(test.cases):
         planned = Case(case.label, copy.deepcopy(case.inputs), case.weight)
-        rec = state.outputs.get((j, c))
+        rec = outputs.get((j, c))
         if rec is None:
-            why = state.crashed.get((j, c))
+            why = crashed.get((j, c))
             msg = (f"{what}: the notebook's process {why} while running this case." if why
                    else f"this case did not run: the notebook's process {reason_missing}.")
             report.results.append(CaseResult(case.label, case.weight, [Finding(what, False, msg, "error")]))
             continue
+        seconds += _seconds(rec)
         if isinstance(rec.get("error"), dict) or "ok" not in rec:
-            finding = _error_finding(what, rec.get("error") if isinstance(rec.get("error"), dict) else {})
-            report.results.append(CaseResult(case.label, case.weight, [finding]))
+            finding = error_finding(what, rec.get("error") if isinstance(rec.get("error"), dict) else {})
+            report.results.append(check.verdict(planned, finding, None))   # explained, with the check's hint
             continue
         try:
-            outputs = decode(rec["ok"])
+            result_outputs = decode(rec["ok"])
         except (ValueError, TypeError, RecursionError, KeyError, OverflowError) as err:
-            finding = Finding(what, False, f"{what} returned something the grader cannot read ({err}).", "shape")
+            finding = Finding(what, False, f"{what} returned something the grader cannot read "
+                              f"({clean(str(err))[:MAX_TEXT]}).", "shape")
             report.results.append(CaseResult(case.label, case.weight, [finding]))
             continue
         try:
-            result = check.verdict(planned, outputs, _Fixed(case.expected))
+            result = check.verdict(planned, result_outputs, _Fixed(case.expected))
         except Exception as err:  # noqa: BLE001 - a judge surprised by an odd output
             result = CaseResult(case.label, case.weight, [Finding(
                 "output", False, f"returned something of the wrong form ({type(err).__name__}).", "shape")])
+        for f in result.findings:
+            f.message = hidden_message(f) if test.hidden else clean(f.message)
         report.results.append(result)
-    return report
+    return report, round(seconds, 6)
 
 
-# --------------------------------------------------------------------------- one submission
-def _write_job(job_dir, job):
-    path = os.path.join(job_dir, "job.json")
-    with open(path, "w", encoding="utf-8") as fh:
-        json.dump(job, fh)
-    os.chmod(path, 0o644)
+def judge_submission(job, plan, execution, checks):
+    """The Outcome of one run submission (trusted side). Never raises."""
+    try:
+        return _judge(job, plan, execution, checks)
+    except Exception as err:  # noqa: BLE001 - the batch must go on; the reason is kept
+        return ungradable(job, plan.max_score, f"internal grader error: {type(err).__name__}: "
+                          f"{clean(str(err))[:MAX_TEXT]}")
+
+
+def _judge(job, plan, ex, checks):
+    base = dict(log=ex.log, seconds=ex.seconds, code=_capped_code(job.cells), fingerprint=job.fingerprint)
+    if ex.error:
+        return ungradable(job, plan.max_score, ex.error, **base)
+    reason = ex.how_it_ended
+    if ex.fatal:
+        return ungradable(job, plan.max_score, "the grader's probe could not start in the sandbox "
+                          "(its message is in the log)", **{**base, "log": f"probe: {ex.fatal}\n{ex.log}"})
+    if not ex.started:
+        return ungradable(job, plan.max_score, f"the sandboxed Python {reason} before the notebook "
+                          f"ran: {_tail(ex.log)}", **base)
+    if not ex.outputs and not ex.crashed:
+        cells = ", ".join(f"cell {k + 1} {why}" for k, why in ex.skipped_cells)
+        return ungradable(job, plan.max_score, "the notebook's code never reached the tests: "
+                          + (cells or f"its process {reason}"), **base)
+    plan = plan.for_submission(job.cells)
+    outputs = {(j, c): rec for j, c, rec in ex.outputs}
+    crashed = {(j, c): why for j, c, why in ex.crashed}
+    judged = [judge_test(checks[test.check], test, outputs, crashed, j, reason)
+              for j, test in enumerate(plan.tests)]
+    notes = list(job.notes)
+    if ex.copy_skipped:
+        notes.append("some files of the folder were not copied (links, folders, or over 16 MiB)")
+    notes += [f"code cell {k + 1} was skipped: it {why}" for k, why in ex.skipped_cells]
+    if ex.log_truncated:
+        notes.append("printed output beyond the limit was discarded")
+    if ex.records_overflow:
+        notes.append("the outputs were too large to read in full")
+    errors = [[k + 1, kind, msg] for k, kind, msg in ex.cell_errors]
+    if errors:
+        notes.append(f"{len(errors)} code cell(s) raised errors")
+    reports = [r for r, _ in judged]
+    score = round(sum(r.earned for r in reports), 4)
+    full = sum(1 for r in reports if r.earned >= r.points)
+    detail = "; ".join([f"{full} of {len(reports)} tests earned full points"] + notes)
+    tests = [{"grade_id": t.grade_id, "points": t.points, "earned": r.earned, "hidden": t.hidden,
+              "report": r.to_dict(), "seconds": s} for t, (r, s) in zip(plan.tests, judged)]
+    return Outcome(job.student, job.slug, "graded", score, plan.max_score, detail, tests,
+                   errors, notes, **base)
 
 
 def grade_submission(task, plan, sandbox, limits, uid=None, checks=None, work=None):
-    """Grade one (student, assignment) folder. Never raises: problems become an ungradable row."""
-    try:
-        return _grade(task, plan, sandbox, limits, uid, checks or plan.check_objects(), work)
-    except Exception as err:  # noqa: BLE001 - the batch must go on; the reason is kept
-        return ungradable(task, plan.max_score, f"internal grader error: {type(err).__name__}: {err}")
-
-
-def _grade(task, plan, sandbox, limits, uid, checks, work):
-    try:
-        path, note = find_notebook(task.folder, task.slug)
-        cells = read_submission(path, MAX_NOTEBOOK_BYTES)
-    except Unreadable as err:
-        return ungradable(task, plan.max_score, str(err))
-    code, _ = split_code(cells, plan.test_sources, plan.released_sources, plan.check_names)
-    notes = [note] if note else []
-    job_dir = tempfile.mkdtemp(prefix="autograder-job-", dir=work)
-    try:
-        os.chmod(job_dir, 0o755)
-        if copy_folder(task.folder, os.path.join(job_dir, "submission")):
-            notes.append("some files of the folder were not copied (links, folders, or over 16 MiB)")
-        a = plan.assignment
-        job = {"cells": code, "timeout": limits.timeout, "sandboxed": sandbox.kind == "bwrap",
-               "sys_path": sandbox.sys_path(job_dir, a.check_paths),
-               "tests": [{"module": a.check_module, "check": t.check, "objects": list(t.objects),
-                          "cases": [c.data for c in t.cases]} for t in plan.tests],
-               "skip_cells": [], "skip_cases": []}
-        state = RunState(plan, len(code))
-        seconds, last = 0.0, None
-        for _ in range(MAX_RUNS):
-            job["launched"] = time.monotonic()
-            _write_job(job_dir, job)
-            result = sandbox.run(job_dir, limits, uid, a.check_paths)
-            seconds += result.seconds
-            last = result
-            running = state.absorb(parse_records(result.records))
-            if state.fatal or not state.started:
-                break
-            if state.complete():
-                hogs = state.memory_hogs() - set(job["skip_cells"])
-                if not (hogs and state.tests_out_of_memory()):
-                    break
-                for k in sorted(hogs):       # the tests ran out of memory: skip what used it up
-                    state.skipped_cells[k] = "used up the memory the tests needed"
-                    job["skip_cells"].append(k)
-                continue
-            how = result.how_it_ended
-            hogs = state.memory_hogs() - set(job["skip_cells"])
-            if running and running[0] == "case" and hogs:
-                for k in sorted(hogs):       # the tests died after cells that exhausted memory or
-                    state.skipped_cells[k] = "used up the memory the tests needed"   # time:
-                    job["skip_cells"].append(k)                                        # blame them
-            elif running and running[0] == "case":
-                state.crashed[running[1]] = how
-                job["skip_cases"].append(list(running[1]))
-            elif running and running[0] == "cell":
-                state.skipped_cells[running[1]] = how
-                job["skip_cells"].append(running[1])
-            else:
-                break
-        reason = last.how_it_ended
-        if state.fatal:
-            return ungradable(task, plan.max_score, f"the grader's probe failed in the sandbox: {state.fatal}",
-                              log=_log(last), seconds=seconds)
-        if not state.started:
-            return ungradable(task, plan.max_score, f"the sandboxed Python {reason} before the notebook "
-                              f"ran: {_tail(last)}", log=_log(last), seconds=seconds)
-        if not state.outputs and not state.crashed:
-            cells = ", ".join(f"cell {k + 1} {why}" for k, why in sorted(state.skipped_cells.items()))
-            return ungradable(task, plan.max_score, "the notebook's code never reached the tests: "
-                              + (cells or f"its process {reason}"), log=_log(last), seconds=seconds)
-        reports = []
-        for j, test in enumerate(plan.tests):
-            reports.append(judge_test(checks[test.check], test, state, j, reason))
-        for k, why in sorted(state.skipped_cells.items()):
-            notes.append(f"code cell {k + 1} was skipped: it {why}")
-        if last.log_truncated:
-            notes.append(f"printed output beyond {limits.output >> 10} KiB was discarded")
-        if last.records_overflow:
-            notes.append("the outputs were too large to read in full")
-        errors = [(k + 1, *state.cell_errors[k]) for k in sorted(state.cell_errors)]
-        if errors:
-            notes.append(f"{len(errors)} code cell(s) raised errors")
-        score = round(sum(r.earned for r in reports), 4)
-        full = sum(1 for r in reports if r.earned >= r.points)
-        detail = "; ".join([f"{full} of {len(reports)} tests earned full points"] + notes)
-        tests = [{"grade_id": t.grade_id, "points": t.points, "earned": r.earned, "hidden": t.hidden,
-                  "report": r.to_dict()} for t, r in zip(plan.tests, reports)]
-        return Outcome(task.student, task.slug, "graded", score, plan.max_score, detail, tests,
-                       errors, notes, _log(last), seconds)
-    finally:
-        shutil.rmtree(job_dir, ignore_errors=True)
-
-
-def _log(result, limit=64 << 10):
-    text = result.log.decode("utf-8", "replace") if result else ""
-    return text if len(text) <= limit else text[:limit] + "\n[... cut]"
-
-
-def _tail(result, limit=300):
-    text = " ".join(_log(result).split())
-    return (text[-limit:] if text else "no output")
+    """prepare, run and judge one submission in this process (tests and small tools)."""
+    job = prepare(task, plan, limits)
+    if isinstance(job, Outcome):
+        return job
+    return judge_submission(job, plan, run_submission(job, sandbox, limits, uid, work),
+                            checks or plan.check_objects())

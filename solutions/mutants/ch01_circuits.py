@@ -235,6 +235,20 @@ def step_ignores_argument(units, step_size=0.01):
         u.value += 0.01 * u.grad
 
 
+@wrong("MultiplyGate", "forward returns a float instead of a Unit", "error")
+class MulForwardFloat(MultiplyGate):
+    def forward(self, u0, u1):
+        self.u0, self.u1 = u0, u1
+        self.out = Unit(u0.value * u1.value)
+        return self.out.value
+
+
+@wrong("Neuron", "forward returns the output's value, not the unit", "error")
+class NeuronForwardFloat(Neuron):
+    def forward(self, a, b, c, x, y):
+        return super().forward(a, b, c, x, y).value
+
+
 # --------------------------------------------------------------------------- random local search
 import numpy as np  # noqa: E402  (the mutants below use numpy, as the notebook's section does)
 

@@ -8,7 +8,7 @@ wrong = MUTANTS = Catalogue(__name__)
 
 
 # --------------------------------------------------------------------------- numerical_gradient
-@wrong("numerical_gradient", "forward difference", "mismatch")
+@wrong("numerical_gradient", "forward difference", "forward_difference")
 def ng_forward_difference(f, x, h=1e-5):
     grad = np.zeros(x.shape)
     fx = f(x)
@@ -100,7 +100,7 @@ def nga_ignores_dout(f, x, dout, h=1e-5):
     return grad
 
 
-@wrong("numerical_gradient_array", "forward difference", "mismatch")
+@wrong("numerical_gradient_array", "forward difference", "forward_difference")
 def nga_forward_difference(f, x, dout, h=1e-5):
     grad = np.zeros(x.shape)
     base = np.sum(f(x) * dout)
@@ -232,7 +232,7 @@ def reuse_dy_doubled(dout, cache):
     return (2 * x + y) * dout, 2 * x * dout
 
 
-@wrong("reuse_backward", "dx and dy swapped", "mismatch")
+@wrong("reuse_backward", "dx and dy swapped", "order")
 def reuse_swapped(dout, cache):
     x, y = cache
     return x * dout, (2 * x + y) * dout
@@ -318,3 +318,20 @@ def norm_sign(dout, cache):
     return (-x / out[:, None] * dout[:, None],)
 
 
+
+
+@wrong("tanh_layer_backward", "returns (dW, dx)", "order")
+def tanh_swapped_outputs(dout, cache):
+    x, W, out = cache
+    dz = (1 - out ** 2) * dout
+    return x.T @ dz, dz @ W.T
+
+
+@wrong("tanh_layer_backward", "integer gradient arrays", "dtype")
+def tanh_integer_arrays(dout, cache):
+    x, W, out = cache
+    dz = (1 - out ** 2) * dout
+    dx, dW = np.zeros(x.shape, dtype=int), np.zeros(W.shape, dtype=int)
+    dx[...] = dz @ W.T
+    dW[...] = x.T @ dz
+    return dx, dW

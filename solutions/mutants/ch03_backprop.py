@@ -46,7 +46,7 @@ wrong(DIV, "lost the minus of d(1/x)", "sign")(_divide(lambda x2: 1.0 / (x2 * x2
 wrong(DIV, "local gradient -1/x instead of -1/x^2")(_divide(lambda x2: -1.0 / x2))
 wrong(DIV, "dropped upstream gradient", "upstream")(without_upstream(_divide(RIGHT)))
 wrong(DIV, "numerator gradient not multiplied by 1/(c+d)")(_divide(RIGHT, dx1_scale=False))
-wrong(DIV, "gradients returned in the wrong order")(_divide(RIGHT, order=(2, 3, 0, 1)))
+wrong(DIV, "gradients returned in the wrong order", "order")(_divide(RIGHT, order=(2, 3, 0, 1)))
 wrong(DIV, "skipped the multiply by the numerator")(_divide(RIGHT, chain=False))
 
 # --------------------------------------------------------------------------- max(a, b)
@@ -80,6 +80,8 @@ wrong(NEU, "multiply does not swap")(_neuron(lambda a, b, x, y, out: out * (1 - 
 wrong(NEU, "dropped upstream gradient", "upstream")(without_upstream(ref.neuron_backward))
 wrong(NEU, "sigmoid's local gradient left out")(_neuron(lambda a, b, x, y, out: 1.0))
 wrong(NEU, "flipped sign", "sign")(negated(ref.neuron_backward))
+wrong(NEU, "gradients returned as (da, db, dx, dy, dc)", "order")(
+    lambda dout, cache: tuple(ref.neuron_backward(dout, cache)[i] for i in (0, 1, 3, 4, 2)))
 wrong(NEU, "dc left at zero", "zero")(with_output(ref.neuron_backward, 2, lambda dc, *args: np.zeros_like(dc)))
 
 

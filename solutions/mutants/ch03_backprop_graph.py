@@ -81,6 +81,8 @@ wrong("Mul", "overwrite instead of accumulate over consumers", "overwrite")(
 wrong("Mul", "overwrite on a reused input, Mul(x, x)", "overwrite")(   # Mul(x, x): replaces the first share
     variant(ref.Mul, upstream=lambda node, douts: [sum(douts)],
             rule=lambda node, dout: [_values(node)[1] * dout, _values(node)[0] * dout], assign=True))
+wrong("Mul", "only the first consumer's upstream gradient", "overwrite")(variant(ref.Mul, upstream=lambda n, d: d[:1]))
+wrong("Linear", "only the first consumer's upstream gradient", "overwrite")(variant(ref.Linear, upstream=lambda n, d: d[:1]))
 wrong("Mul", "multiply does not swap")(
     variant(ref.Mul, rule=lambda node, dout: [_values(node)[0] * dout, _values(node)[1] * dout]))
 
@@ -132,7 +134,8 @@ def _discovery(feed_dict, skip_placed=False):
     return order
 
 
-def _kahn(feed_dict, in_degree_of=lambda n: len(set(n.inbound_nodes)), check_cycle=True, set_values=True):
+def _kahn(feed_dict, in_degree_of=lambda n: len(set(n.inbound_nodes)), check_cycle=True, set_values=True,
+          on_cycle=ValueError):
     nodes, stack = [], list(feed_dict)
     while stack:
         n = stack.pop()
@@ -151,8 +154,25 @@ def _kahn(feed_dict, in_degree_of=lambda n: len(set(n.inbound_nodes)), check_cyc
     if set_values:
         _set_values(feed_dict)
     if check_cycle and len(order) < len(nodes):
-        raise ValueError("cycle")
+        raise on_cycle("cycle")
     return order
+
+
+def sort_requeues(feed_dict):
+    """Puts a node that is not ready back at the end of the queue: on a cycle it never stops. (Here
+    it gives up after many rounds with MemoryError, the error the sandbox turns such a loop into.)"""
+    nodes = _discovery(feed_dict)
+    placed, queue, rounds = [], deque(nodes), 0
+    while queue:
+        n = queue.popleft()
+        rounds += 1
+        if rounds > 100 * len(nodes) ** 2:
+            raise MemoryError
+        if all(m in placed for m in n.inbound_nodes):
+            placed.append(n)
+        else:
+            queue.append(n)
+    return placed
 
 
 TS = "topological_sort"
@@ -164,5 +184,8 @@ wrong(TS, "in-degree counts a repeated input twice, no cycle check", "missing")(
     lambda feed: _kahn(feed, lambda n: len(n.inbound_nodes), check_cycle=False))
 wrong(TS, "fed values not set", "values")(lambda feed: _kahn(feed, set_values=False))
 wrong(TS, "no cycle detection", "cycle")(lambda feed: _kahn(feed, check_cycle=False))
+wrong(TS, "KeyError on a cycle", "cycle")(   # looks up the leftover nodes where there are none
+    lambda feed: _kahn(feed, on_cycle=KeyError))
+wrong(TS, "never stops on a cycle", "cycle")(sort_requeues)
 wrong(TS, "order reversed", "order")(lambda feed: ref.topological_sort(feed)[::-1])
 wrong(TS, "only the fed nodes", "missing")(lambda feed: (_set_values(feed), list(feed))[1])

@@ -74,7 +74,7 @@ def update_in_place(w, point, label, step_size=0.01, reg=0.1):
 
 # --------------------------------------------------------------------------- svm_cost_forward / backward
 def _cost(hinge=lambda m: np.maximum(0.0, 1.0 - m), dhinge=lambda m: np.where(m < 1.0, -1.0, 0.0),
-          penalised=(1, 1, 0), reg_grad_factor=2.0, reduce=np.sum, use_dcost=True, sign=1.0):
+          penalised=(1, 1, 0), reg_grad_factor=2.0, reduce=np.sum, use_dcost=True, sign=1.0, as_list=False):
     pen = np.array(penalised, dtype=float)
 
     def forward(w, X, y, alpha):
@@ -86,7 +86,8 @@ def _cost(hinge=lambda m: np.maximum(0.0, 1.0 - m), dhinge=lambda m: np.where(m 
         scale = 1.0 / len(m) if reduce is np.mean else 1.0
         ds = dhinge(m) * y * scale
         dw = np.array([X[:, 0] @ ds, X[:, 1] @ ds, ds.sum()]) + reg_grad_factor * alpha * pen * w
-        return sign * (dw * dcost if use_dcost else dw)
+        dw = sign * (dw * dcost if use_dcost else dw)
+        return dw.tolist() if as_list else dw
     return forward, backward
 
 
@@ -161,3 +162,18 @@ wrong(COST, "gradient sign flipped", "sign")(_cost(sign=-1.0))
 wrong(COST, "hinge not clipped at zero")(_cost(hinge=lambda m: 1.0 - m, dhinge=lambda m: -np.ones_like(m)))
 wrong(COST, "mean of hinges instead of the sum")(_cost(reduce=np.mean))
 wrong(COST, "missing regularisation", "value")(_cost(penalised=(0, 0, 0)))
+
+wrong(COST, "dw returned as a list", "shape")(_cost(as_list=True))
+
+
+@wrong("svm_cost_forward", "scales X by the labels in place", "value")
+def cost_scales_x_in_place(w, X, y, alpha):
+    X *= y[:, None]                          # the margins need y * x: done on the caller's X
+    m = X @ w[:2] + w[2] * y
+    cost = float(np.sum(np.maximum(0.0, 1.0 - m)) + alpha * (w[0] ** 2 + w[1] ** 2))
+    return cost, (w, X, y, m, alpha)
+
+
+@wrong("svm_update", "returns a list", "shape")
+def update_as_list(w, point, label, step_size=0.01, reg=0.1):
+    return list(w + step_size * (_update_with(w, point, label, 1.0, reg) - w))

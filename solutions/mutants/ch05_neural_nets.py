@@ -3,7 +3,7 @@ from functools import partial
 
 import numpy as np
 
-from autograder.checks.base import sigmoid
+from autograder.checks.families import sigmoid
 from solutions import ch05_neural_nets as ref
 from solutions.mutants import Catalogue, negated, with_output, without_upstream
 
@@ -208,7 +208,7 @@ def _two_layer(params, X, y, reg, *, reg_grad=1.0, mask_from="h", db2_axis=0, tr
     dW2 = a.T @ ds
     db2 = ds.sum(axis=db2_axis)
     da = ds @ W2.T
-    dh = da * ((da > 0) if mask_from == "da" else (h > 0))
+    dh = da if mask_from is None else da * ((da > 0) if mask_from == "da" else (h > 0))
     dW1 = dh.T @ X if transpose_dW1 else X.T @ dh
     db1 = dh.sum(axis=0)
     grads = {"W1": dW1 + reg_grad * reg * (W1.T if transpose_dW1 else W1), "b1": db1,
@@ -257,3 +257,50 @@ wrong("train_two_layer", "trains the caller's params in place", "value")(partial
 wrong("train_two_layer", "drops the last short batch", "value")(partial(_train, drop_last=True))
 wrong("train_two_layer", "learning rate divided by the batch size", "value")(
     partial(_train, lr_scale=lambda m: 1.0 / m))
+
+
+@wrong("affine_forward", "returns out.tolist()", "shape")
+def affine_as_list(x, W, b):
+    return (x @ W + b).tolist(), (x, W, b)
+
+
+@wrong("affine_backward", "db = dout[0]")
+def affine_bw_db_first_row(dout, cache):
+    x, W, b = cache
+    return dout @ W.T, x.T @ dout, dout[0]
+
+
+@wrong("affine_backward", "db keeps its dimension (keepdims=True)", "shape")
+def affine_bw_db_keepdims(dout, cache):
+    x, W, b = cache
+    return dout @ W.T, x.T @ dout, dout.sum(axis=0, keepdims=True)
+
+
+@wrong("affine_backward", "dx and dW swapped", "order")
+def affine_bw_swapped(dout, cache):
+    x, W, b = cache
+    return x.T @ dout, dout @ W.T, dout.sum(axis=0)
+
+
+@wrong("relu_backward", "integer gradient array", "dtype")
+def relu_bw_integer(dout, cache):
+    dx = np.zeros(cache.shape, dtype=int)
+    dx[cache > 0] = dout[cache > 0]
+    return dx
+
+
+@wrong("relu_forward", "returns a list", "shape")
+def relu_as_list(x):
+    return np.maximum(0.0, x).tolist(), x
+
+
+wrong("two_layer_loss", "skips relu_backward", "mismatch")(partial(_two_layer, mask_from=None))
+
+
+# --------------------------------------------------------------------------- further graded parts
+# The catalogues of the part modules (Nielsen's network and the gradient's reading; CS224n's
+# activations, initialisations and preprocessing) belong to this chapter.
+from solutions.mutants.ch05_neural_nets_activations import MUTANTS as _ACTIVATIONS  # noqa: E402
+from solutions.mutants.ch05_neural_nets_network import MUTANTS as _NETWORK  # noqa: E402
+
+MUTANTS.extend(_ACTIVATIONS + _NETWORK)

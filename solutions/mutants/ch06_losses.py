@@ -143,3 +143,19 @@ wrong(DOB, "backward draws a new mask")(   # a fresh mask instead of the forward
 wrong(DOB, "backward forgets 1/keep_prob", "scale")(   # routes through the kept units, unscaled
     lambda dout, cache: dout * (cache[0] > 0) if cache[1] == "train" else dout.copy())
 wrong(DOB, "dropped upstream gradient", "upstream")(without_upstream(ref.dropout_backward))
+
+
+
+@wrong(DO, "drops units in place (x *= mask)", "value")
+def dropout_in_place(x, keep_prob, mode="train", seed=None):
+    if mode == "test":
+        return x, (None, mode)
+    mask = ref.dropout_mask(x.shape, keep_prob, seed)
+    x *= mask                                # the caller's x is changed
+    return x, (mask, mode)
+
+
+@wrong("mse_forward", "subtracts the target in place", "value")
+def mse_forward_in_place(pred, target):
+    pred -= target                           # the caller's pred becomes the difference
+    return float(np.mean(pred ** 2)), pred.copy()

@@ -164,8 +164,24 @@ def sd_rounds(lr0, t, drop=0.5, every=10):
     return lr0 * drop ** round(t / every)
 
 
-M, N, A, R, D, S = ("check_sgd_momentum", "check_nesterov", "check_adagrad", "check_rmsprop", "check_adam",
-                    "check_step_decay")
+wrong(M, "moves by the old velocity", "value")(   # w + v with v from the last call, then v is updated
+    rule("velocity", velocity(), lambda c, v, dw: (v + c["learning_rate"] * dw) / c["momentum"]))
+wrong(D, "t starts at 0", "value")(partial(_adam, t_shift=-1))   # bias correction divides by 1 - beta**0 = 0
+
+
+@wrong("step_decay", "a loop that never ends when t is not a multiple of every", "error")
+def sd_never_ends(lr0, t, drop=0.5, every=10):
+    """Counts the drops by stepping t down to exactly 0. (Here it gives up after many rounds with
+    TimeoutError, what a grader's time limit turns the endless loop into.)"""
+    left, drops = t, 0
+    while left != 0:
+        left -= every
+        drops += 1
+        if drops > 10 ** 5:
+            raise TimeoutError
+    return lr0 * drop ** (drops - 1 if drops else 0)
+wrong("adagrad", "returns next_w as a list", "shape")(
+    lambda w, dw, config: (lambda next_w, c: (next_w.tolist(), c))(*rule("cache", summed, scaled_step())(w, dw, config)))
 
 
 # --------------------------------------------------------------------------- smooth schedules

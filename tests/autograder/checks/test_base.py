@@ -7,6 +7,7 @@ import pytest
 
 from autograder.checks import base
 from autograder.checks.base import Case, Check, CheckFailed, LiveOracle, decode, encode
+from autograder.checks.families import BackwardCheck
 
 
 class ScaleBackward(Check):
@@ -60,7 +61,7 @@ def test_changed_inputs_are_noticed_nan_aware():
         return dout * w, dout * x
     assert check.run(base.copy.deepcopy(inputs), right)["unchanged"] is True
     assert check.run(base.copy.deepcopy(inputs), in_place)["unchanged"] is False
-    relu = base.BackwardCheck("relu_backward", cache=lambda i: i["x"], draw=lambda rng, shape: (
+    relu = BackwardCheck("relu_backward", cache=lambda i: i["x"], draw=lambda rng, shape: (
         "x", {"x": rng.normal(size=shape), "dout": rng.normal(size=shape)}))
     report = relu.evaluate(
         lambda dout, x: np.multiply(dout, x > 0, out=dout), oracle=LiveOracle(REF_RELU))
@@ -112,13 +113,16 @@ def test_student_errors_become_findings():
 
 
 def test_student_cannot_change_the_inputs_the_judge_sees():
-    """If the student's code writes into its inputs, are the judge's inputs untouched?"""
+    """If the student's code writes into its inputs, are the judge's inputs untouched (its gradients
+    judged right), and does the changed input cost exactly its own finding?"""
     def vandal(dout, x, w):
         dx, dw = dout * w, dout * x
         x[...] = 0
         dout[...] = 0
         return dx, dw
-    assert check.evaluate(vandal, oracle=ORACLE).passed
+    report = check.evaluate(vandal, oracle=ORACLE)
+    assert {(f.what, f.passed) for _, f in report.problems()} == {("inputs", False)}
+    assert report.earned == round(2 * 2 / 3, 4)
 
 
 def test_params_change_the_cases():
@@ -186,3 +190,13 @@ def test_value_finding_on_one_number_names_no_arbitrary_factor():
     assert not f.passed and f.diagnosis == "value" and "times" not in f.message
     g = base.value_finding("loss", np.float64(2.0), np.float64(1.0))
     assert g.diagnosis == "scale"
+
+
+def test_every_public_name_is_still_imported_from_base():
+    """Do notebooks, chapter modules and the grader still find every name base.py has always offered,
+    now that its parts live in values.py, records.py and findings.py?"""
+    names = ("encode decode case_key same MAX_ELEMENTS MAX_DEPTH EXPECTED_DIR Case Finding CaseResult Report "
+             "REPORT_MIME Score CheckFailed ReferenceMissing LiveOracle StoredOracle GivenOracle default_oracle "
+             "Check call_student checks_of load grad_findings array_finding value_finding scalar_finding "
+             "param_grads numeric_grads").split()
+    assert [n for n in names if not hasattr(base, n)] == []

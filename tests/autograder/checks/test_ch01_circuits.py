@@ -92,3 +92,21 @@ def test_a_gate_returning_a_float_is_feedback_not_a_crash():
             return self.out.value
     report = CHECKS["check_multiply_gate"].evaluate(ReturnsFloat, oracle=ORACLE)
     assert report.earned == 0 and report.diagnoses == {"error"}
+
+
+def test_neuron_blames_a_failing_gate():
+    """Is a Neuron built on a SigmoidGate that drops out.grad told that its SigmoidGate fails its own
+    test, instead of a hint about the neuron's backward?"""
+    import inspect
+
+    class SigmoidGate(ref.SigmoidGate):
+        def backward(self):
+            s = self.out.value
+            self.u0.grad += s * (1 - s)
+
+    ns = {**vars(ref), "SigmoidGate": SigmoidGate}
+    exec(inspect.getsource(ref.Neuron), ns)
+    report = C.check_neuron.evaluate(ns["Neuron"], oracle=ORACLE)
+    assert report.earned < report.points and report.diagnoses == {"part"}
+    assert "your SigmoidGate fails its own test (upstream)" in report.text()
+    assert "gradient_top before" not in report.text()

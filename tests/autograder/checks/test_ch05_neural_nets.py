@@ -146,3 +146,39 @@ def test_loaded_digits_are_fresh_copies():
     X, _, _, _ = digits_split()
     X[:] = 0.0
     assert np.any(digits_split()[0] != 0.0)
+
+
+def _notebook_with(**replaced):
+    """A namespace like a student's notebook: the reference module's names, some replaced, and
+    two_layer_loss and train_two_layer written in it (so they call the replaced parts)."""
+    import inspect
+    ns = {**vars(ref), **replaced}
+    for fn in (ref.two_layer_loss, ref.train_two_layer):
+        exec(inspect.getsource(fn), ns)
+    return ns
+
+
+def test_composite_blames_the_failing_part():
+    """Does a two_layer_loss built on a relu_backward that drops its upstream gradient name that part
+    (diagnosis "part") instead of guessing, while relu_backward loses points in its own check? And is
+    the training loop built on that loss told the same, one level up?"""
+    ns = _notebook_with(relu_backward=lambda dout, cache: (cache > 0).astype(float))
+    own = grade(C.check_relu_backward, ns["relu_backward"])
+    assert own.earned == 0 and own.diagnoses == {"upstream"}
+    report = grade(C.check_two_layer_loss, ns["two_layer_loss"])
+    assert report.earned < report.points and report.diagnoses == {"part"}
+    assert "your relu_backward fails its own test (upstream)" in report.text()
+    assert "penalty" not in report.text()                      # no guess at the loss's own mistake
+    train = grade(C.check_train_two_layer, ns["train_two_layer"], n_train=200, epochs=1)
+    assert "your two_layer_loss fails its own test (part)" in train.text()
+
+
+def test_correct_parts_are_not_blamed():
+    """With every part right, does a composite's own mistake keep its own diagnosis?"""
+    ns = _notebook_with()
+    assert grade(C.check_two_layer_loss, ns["two_layer_loss"]).passed
+    exec("def two_layer_loss(params, X, y, reg=0.0):\n"
+         "    loss, grads = _right(params, X, y, reg)\n"
+         "    return loss + 1.0, grads\n", ns := {**ns, "_right": ref.two_layer_loss})
+    report = grade(C.check_two_layer_loss, ns["two_layer_loss"])
+    assert not report.passed and report.diagnoses == {"value"}

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -11,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grader.batch import grade_batch
-from autograder.grader.plan import Assignment
+from autograder.grader.batch import WORKER_DIED, LocalPool, Setup, grade_batch
+from autograder.grader.plan import build_plan
+from autograder.grader.submission import Task, judge_submission, prepare
 from autograder.grader.sandbox import Limits
 
-from grader_helpers import DEMO, FIXTURES, demo_assignment, needs_bwrap, notebook, submit, tree_hash, with_cell
+from grader_helpers import DEMO, WorkerKillingSandbox, demo_assignment, needs_bwrap, notebook, submit, tree_hash, with_cell
 
 pytestmark = needs_bwrap
 
@@ -104,28 +106,35 @@ def test_gradebook_holds_the_csv_scores_and_exports(batch):
 
 
 def test_regrading_into_the_same_out_gives_the_same_csv(batch):
-    """Grading the same folder again into the same OUT: is grades.csv identical?"""
+    """Grading the same folder again into the same OUT, its saved outcomes removed so that every
+    notebook runs again: is grades.csv identical?"""
     _, subs, out, _ = batch
     first = (out / "grades.csv").read_text()
+    shutil.rmtree(out / "outcomes")
     grade_batch(subs, out, {"demo": demo_assignment()}, workers=1, limits=Limits(timeout=30), progress=False)
     assert (out / "grades.csv").read_text() == first
 
 
 def test_a_dying_worker_costs_one_row(tmp_path):
-    """When the trusted side of one submission kills its worker process, is that submission
-    ungradable with the reason, and is every other submission still graded?"""
-    a = demo_assignment()
-    crash = Assignment("demo", a.source, "crash_checks", a.reference_module, a.release,
-                       (str(DEMO / "checks"), str(FIXTURES / "crash")), a.reference_paths)
+    """When a worker process dies while running one job, does the local runner call back once
+    per job, that one with the reason and every other one with its real execution?"""
+    plan = build_plan(demo_assignment(), b"k" * 32)
     subs = tmp_path / "subs"
     for name in ("ann", "bob", "cat"):
         submit(subs, name, notebook("full"))
-    submit(subs, "mal", with_cell(notebook("full"), "def square(x):\n    return x * 0 + 666"))
-    result = grade_batch(subs, tmp_path / "out", {"demo": crash}, workers=2, limits=Limits(timeout=30),
-                         progress=False)
-    got = {o.student: o for o in result.outcomes}
-    assert got["mal"].status == "ungradable" and "worker process died" in got["mal"].detail
-    assert all(got[n].status == "graded" and got[n].score == 7 for n in ("ann", "bob", "cat"))
+    submit(subs, "mal", with_cell(notebook("full"), "KILL_THE_WORKER = 1"))
+    jobs = [prepare(Task(n, "demo", str(subs / n / "demo")), plan, Limits(timeout=30))
+            for n in ("ann", "mal", "bob", "cat")]
+    got = {}
+    LocalPool(2).run(jobs, Setup(WorkerKillingSandbox.detect(), Limits(timeout=30)),
+                     lambda job, ex: got.setdefault(job.student, []).append(ex))
+    assert sorted(got) == ["ann", "bob", "cat", "mal"] and all(len(v) == 1 for v in got.values())
+    assert got["mal"][0].error == WORKER_DIED
+    checks = plan.check_objects()
+    for name in ("ann", "bob", "cat"):
+        job = next(j for j in jobs if j.student == name)
+        outcome = judge_submission(job, plan, got[name][0], checks)
+        assert (outcome.status, outcome.score) == ("graded", 7), outcome.detail
 
 
 def test_out_inside_the_sandbox_view_is_refused(tmp_path):
@@ -152,6 +161,7 @@ def test_notebook_seeds_give_the_scores_of_the_notebooks_own_tests(tmp_path, mon
     submit(tmp_path / "subs", "ann", wrong)
     result = grade_batch(tmp_path / "subs", tmp_path / "out", {"demo": demo_assignment()}, workers=1,
                          limits=Limits(timeout=30), progress=False, seeds="notebook")
+    assert result.outcomes[0].status == "graded", result.outcomes[0].detail
     ours = {t["grade_id"]: t["earned"] for t in result.outcomes[0].tests}
     objects = {}                    # the submission's own definitions, as its kernel has them
     for cell in wrong["cells"]:
@@ -163,3 +173,18 @@ def test_notebook_seeds_give_the_scores_of_the_notebooks_own_tests(tmp_path, mon
         **{"points": t.points, **t.call.params}).earned for t in source_tests(demo_assignment().source)}
     assert ours == in_notebook
     assert 0 < ours["test_square"] < 1
+
+
+def test_outputs_are_derived_from_the_saved_records(batch):
+    """Is there one saved outcome per row, holding the graded code and each test's time, and
+    are grades.csv and the feedback pages what the saved records give?"""
+    from autograder.grader import outcomes, report
+    result, _, out, _ = batch
+    saved = outcomes.load_all(out)
+    assert [(o.student, o.slug) for o in saved] == [(o.student, o.slug) for o in result.outcomes]
+    assert (out / "grades.csv").read_text() == report.grades_csv(saved)
+    ann = next(o for o in saved if o.student == "ann")
+    assert any("def square" in cell for cell in ann.code)
+    assert all(t["seconds"] >= 0 for t in ann.tests) and sum(t["seconds"] for t in ann.tests) > 0
+    assert ann.fingerprint
+    assert (out / "feedback" / "ann" / "demo" / "demo.html").read_text() == report.feedback_html(ann)

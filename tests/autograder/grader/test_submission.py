@@ -47,7 +47,10 @@ def right_outputs(plan, j, c):
 
 
 def honest_run(plan, skip_cases=(), answer=right_outputs):
+    """A run whose records hold ``answer`` on the cases this submission meets (the plan's cases
+    drawn for the job's code)."""
     def run(job):
+        own = plan.for_submission(job["cells"])
         recs = [{"t": "start"}]
         for k in range(len(job["cells"])):
             if k not in job["skip_cells"]:
@@ -57,7 +60,7 @@ def honest_run(plan, skip_cases=(), answer=right_outputs):
                 if [j, c] in job["skip_cases"]:
                     continue
                 recs += [{"t": "case", "test": j, "case": c},
-                         {"t": "out", "test": j, "case": c, "ok": encode(answer(plan, j, c))}]
+                         {"t": "out", "test": j, "case": c, "ok": encode(answer(own, j, c))}]
         return recs + [{"t": "done"}], 0, False
     return run
 
@@ -109,6 +112,24 @@ def test_wrong_values_and_errors_are_judged(tmp_path, plan):
     assert msgs == ["step is not defined when the tests run."]
     assert by["test_square_hidden"]["report"]["results"][0]["findings"][0]["diagnosis"] == "shape"
     assert out.status == "graded" and out.score == 2.0      # 1 + 1 from the two dw halves
+
+
+def test_a_shape_error_is_explained_as_in_the_notebook(tmp_path, plan):
+    """Does a numpy broadcasting error raised in the sandbox reach the feedback as the shapes involved
+    and what to check (as the notebook's check says it), not as numpy's raw text?"""
+    def run(job):
+        recs, *_ = honest_run(plan)(job)
+        for r in recs:
+            if r.get("t") == "out" and r["test"] == 0:
+                r.pop("ok")
+                r["error"] = {"kind": "error", "type": "ValueError",
+                              "message": "operands could not be broadcast together with shapes (4,3) (4,) "}
+        return recs, 0, False
+    out = grade(tmp_path, plan, Scripted(run))
+    test = {t["grade_id"]: t for t in out.tests}["test_square"]
+    finding = test["report"]["results"][0]["findings"][0]
+    assert test["earned"] == 0 and finding["diagnosis"] == "error"
+    assert "shapes (4, 3) and (4,)" in finding["message"] and "operands" not in finding["message"]
 
 
 def test_a_cell_that_kills_the_process_is_skipped_on_a_rerun(tmp_path, plan):

@@ -1,0 +1,220 @@
+"""Checks of chapter 5's CS224n activations, initialisations and preprocessing.
+
+These checks belong to the chapter ``ch05_neural_nets`` (SLUG), whose check module re-exports them.
+Graded objects (as in the notebook and in solutions/ch05_neural_nets_activations.py, which states
+the formulas):
+
+    leaky_relu_forward(x, alpha=0.01) -> (out, (x, alpha))   leaky_relu_backward(dout, cache) -> dx
+    hard_tanh_forward(x) -> (out, x)                          hard_tanh_backward(dout, cache) -> dx
+    softsign_forward(x) -> (out, x)                           softsign_backward(dout, cache) -> dx
+    xavier_init(fan_in, fan_out, rng) -> W (fan_in, fan_out)
+    he_init(fan_in, fan_out, rng) -> W (fan_in, fan_out)
+    preprocess(X_train, X_test, eps=1e-8) -> (X_train', X_test')   X_train (N, D), X_test (T, D)
+
+Backward passes are checked against central differences, except next to a kink, where the
+one-sided slope on the input's side is the right value, and exactly on a kink, where either
+one-sided slope is accepted. An initialisation is checked by the statistics of what it draws from
+a generator the check seeds (mean, variance, the share within one standard deviation, the range)
+and by drawing twice from equal generators (it must use the generator it is handed).
+"""
+import numpy as np
+
+from autograder import gradcheck
+from autograder.checks.base import Case, Check, Finding, numeric_grads, value_finding
+from autograder.checks.families import BackwardCheck, ForwardCheck
+
+SLUG = "ch05_neural_nets"     # these checks belong to chapter 5, whose module re-exports them
+
+
+# --------------------------------------------------------------------------- activations
+def _activation(rng, shape, kinks=(0.0,), scale=2.0, at_kinks=False, dout=True):
+    """x of ``shape`` at least 1e-3 from every kink (or, with at_kinks, every third entry exactly on
+    a kink or 1e-7 either side, each kink on itself first), with a random upstream gradient."""
+    x = rng.normal(scale=scale, size=shape)
+    for k in kinks:
+        close = np.abs(x - k) < 1e-3
+        x[close] = k + np.copysign(1e-3, x[close] - k + 1e-300)
+    label = f"x of shape {shape}"
+    if at_kinks:
+        n = x.flat[::3].size            # every kink exactly first, then 1e-7 to its right, then left
+        x.flat[::3] = [kinks[i % len(kinks)] + (0.0, 1e-7, -1e-7)[(i // len(kinks)) % 3] for i in range(n)]
+        label += ", some entries on or next to a kink"
+    inputs = {"x": x}
+    if dout:
+        inputs["dout"] = rng.normal(size=shape)
+    return label, inputs
+
+
+class KinkBackward(BackwardCheck):
+    """An elementwise activation's dx against central differences, replaced within 2h of a kink
+    (one of ``kinks``) by the one-sided slope on x's side; exactly on a kink both sides count.
+    ``extra``: the forward's further arguments after x, taken from ``fixed``."""
+    kinks = (0.0,)
+    fixed = ()
+
+    def expected(self, inputs, ref):
+        forward = getattr(ref, self.functions[0].replace("_backward", "_forward"))
+        x, dout, h = inputs["x"], inputs["dout"], gradcheck.H
+
+        def f(z):
+            return forward(z, *self.fixed)[0]
+        exp = numeric_grads(lambda x: f(x), {"x": x}, ["x"], dout)
+        right, left = (f(x + h) - f(x)) / h, (f(x) - f(x - h)) / h
+        nearest = np.array(self.kinks)[np.argmin(np.abs(x[..., None] - np.array(self.kinks)), axis=-1)]
+        near, on = np.abs(x - nearest) < 2 * h, x == nearest
+        side = np.where(x > nearest, right, left)
+        exp["dx"] = np.where(near, side * dout, exp["dx"])
+        exp["dx_ones"] = np.where(near, side, exp["dx_ones"])
+        exp["dx_other"] = np.where(on, right * dout, exp["dx"])
+        exp["on_kink"] = on
+        return exp
+
+    def judge(self, inputs, outputs, expected):
+        if outputs["unchanged"] and len(outputs["grads"]) == 1:
+            got, want = np.asarray(outputs["grads"][0]), expected["dx"]
+            if got.shape == want.shape:
+                other = np.isclose(got, expected["dx_other"], rtol=1e-9, atol=0)
+                expected = {**expected, "dx": np.where(np.asarray(expected["on_kink"], bool) & other,
+                                                       expected["dx_other"], want)}
+        return super().judge(inputs, outputs, expected)
+
+
+def _forward_draw(kinks):
+    return lambda rng, shape, at_kinks=False: _activation(rng, shape, kinks, at_kinks=at_kinks, dout=False)
+
+
+def _backward_draw(kinks):
+    return lambda rng, shape, at_kinks=False: _activation(rng, shape, kinks, at_kinks=at_kinks)
+
+
+check_leaky_relu_forward = ForwardCheck(
+    "leaky_relu_forward", shapes=((4, 5), (2, 3, 2)), draw=_forward_draw((0.0,)),
+    hints={"value": "For x > 0 the output is x; for x <= 0 it is alpha * x, with alpha = 0.01 by default."})
+check_leaky_relu_backward = KinkBackward(
+    "leaky_relu_backward", cache=lambda i: (i["x"], 0.01), fixed=(0.01,), shapes=((4, 5), (3, 2, 2)),
+    draw=_backward_draw((0.0,)),
+    hints={"mismatch": "The slope is 1 where x > 0 and alpha elsewhere; the cache is (x, alpha)."})
+check_hard_tanh_forward = ForwardCheck(
+    "hard_tanh_forward", shapes=((4, 5), (7,)), draw=_forward_draw((-1.0, 1.0)),
+    hints={"value": "Between -1 and 1 the output is x; beyond, it is held at -1 or 1."})
+check_hard_tanh_backward = KinkBackward(
+    "hard_tanh_backward", cache=lambda i: i["x"], kinks=(-1.0, 1.0), shapes=((4, 5), (3, 2, 2)),
+    draw=_backward_draw((-1.0, 1.0)),
+    hints={"mismatch": "The gradient passes where -1 < x < 1 and is blocked where the output is held."})
+check_softsign_forward = ForwardCheck(
+    "softsign_forward", shapes=((4, 5), (7,)), draw=_forward_draw((0.0,)),
+    hints={"value": "softsign(x) = x / (1 + |x|): the absolute value is in the denominator only."})
+check_softsign_backward = KinkBackward(
+    "softsign_backward", cache=lambda i: i["x"], shapes=((4, 5), (3, 2, 2)), draw=_backward_draw((0.0,)),
+    hints={"mismatch": "Differentiate x / (1 + |x|) as a quotient, on each side of 0; the result is even in x."})
+
+
+# --------------------------------------------------------------------------- initialisations
+class InitCheck(Check):
+    """An initialisation judged by the statistics of a large draw from a seeded generator.
+
+    ``variance(fan_in, fan_out)`` is the variance the scheme must give; ``uniform`` says whether the
+    draw is uniform on +-sqrt(3 variance) (else normal). Tolerances: the mean within 5 standard
+    errors of 0, the variance within 5% of its target, the share within one standard deviation of
+    0 within 0.02 of its law's (0.577 uniform, 0.683 normal), a uniform draw inside its bounds."""
+    uniform = False
+
+    def cases(self, seed, fans=((200, 150), (100, 150))):
+        return [Case(f"fan_in={a}, fan_out={b}", {"fan_in": a, "fan_out": b, "seed": int(seed) + i})
+                for i, (a, b) in enumerate(fans)]
+
+    def call(self, inputs, init):
+        draws = [init(inputs["fan_in"], inputs["fan_out"], np.random.default_rng(inputs["seed"])) for _ in range(2)]
+        return {"W": np.asarray(draws[0], dtype=np.float64), "W_again": np.asarray(draws[1], dtype=np.float64)}
+
+    def expected(self, inputs, ref):
+        return {"variance": float(self.variance(inputs["fan_in"], inputs["fan_out"]))}
+
+    def judge(self, inputs, outputs, expected):
+        W, shape = outputs["W"], (inputs["fan_in"], inputs["fan_out"])
+        if W.shape != shape:
+            return [Finding("W", False, f"W has shape {W.shape}, expected (fan_in, fan_out) = {shape}.", "shape")]
+        if not np.all(np.isfinite(W)):
+            return [Finding("W", False, "W holds nan or inf.", "value")]
+        var, n = expected["variance"], W.size
+        found = [Finding("generator", bool(np.array_equal(W, outputs["W_again"])),
+                         "two equal generators gave different weights: draw with the rng you are handed "
+                         "(rng.normal, rng.uniform), not np.random.", "value")]
+        mean_ok = abs(W.mean()) <= 5 * np.sqrt(var / n)
+        found.append(Finding("mean", bool(mean_ok), f"the mean of W is {W.mean():.4g}; it should be 0 "
+                             f"(within {5 * np.sqrt(var / n):.2g}).", "ok" if mean_ok else "value"))
+        got_var = float(W.var())
+        var_ok = abs(got_var / var - 1) <= 0.05
+        msg = f"the variance of W is {got_var:.4g}, expected {var:.4g} (within 5%)."
+        if not var_ok and got_var > 0:
+            msg += f" It is {got_var / var:.3g} times the target."
+        found.append(Finding("variance", bool(var_ok), msg, "ok" if var_ok else "scale"))
+        share, law = float(np.mean(np.abs(W) <= np.sqrt(got_var))), (0.5774 if self.uniform else 0.6827)
+        share_ok = abs(share - law) <= 0.02
+        found.append(Finding("distribution", bool(share_ok), f"{share:.3f} of the weights lie within one standard "
+                             f"deviation of 0; a {'uniform' if self.uniform else 'normal'} draw puts {law:.3f} there.",
+                             "ok" if share_ok else "value"))
+        if self.uniform:
+            bound = np.sqrt(3 * var)
+            inside = bool(np.max(np.abs(W)) <= bound)
+            found.append(Finding("range", inside, f"the largest |W| is {np.max(np.abs(W)):.4g}; a uniform draw "
+                                 f"of this variance stays within {bound:.4g}.", "ok" if inside else "value"))
+        for f in found:
+            if f.passed:
+                f.message, f.diagnosis = f"{f.what} is right.", "ok"
+        return found
+
+
+check_xavier_init = InitCheck(
+    "xavier_init", uniform=True, variance=lambda a, b: 2.0 / (a + b), points=2,
+    hints={"scale": "Xavier's variance is 2 / (fan_in + fan_out), and a uniform law on [-r, r] has "
+                    "variance r^2 / 3."})
+check_he_init = InitCheck(
+    "he_init", uniform=False, variance=lambda a, b: 2.0 / a, points=2,
+    hints={"scale": "He's variance is 2 / fan_in; rng.normal takes a standard deviation, not a variance."})
+
+
+# --------------------------------------------------------------------------- preprocessing
+class Preprocess(Check):
+    """preprocess: both outputs against the reference; a test set standardised with its own (or the
+    pooled) statistics is named as such."""
+
+    def cases(self, seed, shapes=((40, 5, 12),), shift=3.0):
+        rng = np.random.default_rng(seed)
+        out = []
+        for n, d, t in shapes:
+            spread = rng.uniform(0.5, 4.0, size=d)
+            X_train = rng.normal(size=(n, d)) * spread + rng.normal(scale=5.0, size=d)
+            X_test = rng.normal(size=(t, d)) * spread * 1.5 + X_train.mean(axis=0) + shift
+            out.append(Case(f"N={n}, T={t}, D={d}, test set shifted by {shift:g}",
+                            {"X_train": X_train, "X_test": X_test}))
+        return out
+
+    def call(self, inputs, preprocess):
+        train, test = preprocess(inputs["X_train"], inputs["X_test"])
+        return {"train": np.asarray(train, dtype=np.float64), "test": np.asarray(test, dtype=np.float64)}
+
+    def expected(self, inputs, ref):
+        train, test = ref.preprocess(inputs["X_train"], inputs["X_test"])
+        T = inputs["X_test"]
+        both = np.vstack([inputs["X_train"], T])
+        return {"train": train, "test": test, "test_own": (T - T.mean(0)) / (T.std(0) + 1e-8),
+                "test_pooled": (T - both.mean(0)) / (both.std(0) + 1e-8)}
+
+    def judge(self, inputs, outputs, expected):
+        found = [] if outputs["unchanged"] else [self.modified()]
+        found.append(value_finding("X_train out", outputs["train"], expected["train"]))
+        test = value_finding("X_test out", outputs["test"], expected["test"])
+        got = outputs["test"]
+        for key, how in (("test_own", "its own mean and standard deviation"),
+                         ("test_pooled", "statistics of training and test data pooled")):
+            if not test.passed and got.shape == expected[key].shape and np.allclose(got, expected[key], rtol=1e-6):
+                test.message = (f"the test set was standardised with {how}: fit the mean and the standard "
+                                "deviation on the training set only, and apply those to both sets.")
+        return found + [test]
+
+
+check_preprocess = Preprocess(
+    "preprocess", points=2,
+    hints={"value": "Per feature (column): subtract the training mean, divide by the training standard "
+                    "deviation plus eps."})
