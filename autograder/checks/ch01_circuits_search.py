@@ -16,7 +16,8 @@ check module re-exports them.
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, redraw, value_finding
+from autograder.checks.base import Case, Check, Finding, array_finding, value_finding
+from autograder.checks.families import redraw
 from autograder.datasets import SVM_POINTS
 
 SLUG = "ch01_circuits"
@@ -61,7 +62,8 @@ def _accuracy(params, X, y):
 # --------------------------------------------------------------------------- random search
 class NeuronRandomSearch(Check):
     """Grades neuron_random_search on the worked neuron and on random ones, with the random stream
-    fixed by the case."""
+    fixed by the case. Changing the given parameters costs the case."""
+    guard = "case"
 
     def cases(self, seed, settings=(("worked", 100, 0.01), ("random", 50, 0.05))):
         rng = np.random.default_rng(seed)
@@ -82,14 +84,15 @@ class NeuronRandomSearch(Check):
         rng = np.random.default_rng(inputs["stream"])
         best, outputs = search(inputs["params"], inputs["x"], inputs["y"], inputs["steps"],
                                inputs["tweak_amount"], rng)
-        return {"best": np.asarray(best, dtype=np.float64), "outputs": np.asarray(outputs, dtype=np.float64)}
+        return {"best": best, "outputs": outputs}
 
     def expected(self, inputs, ref):
         return self.call(inputs, ref.neuron_random_search)
 
     def judge(self, inputs, outputs, expected):
-        if not outputs["unchanged"]:
-            return [self.modified("params")]
+        wrong_form = array_finding("outputs", outputs["outputs"]) or array_finding("best", outputs["best"])
+        if wrong_form:
+            return [wrong_form]
         got, want = outputs["outputs"], expected["outputs"]
         steps = inputs["steps"]
         if got.shape != want.shape:
@@ -118,6 +121,7 @@ class NeuronRandomSearch(Check):
 class ReluNetPullStep(Check):
     """Grades relu_net_pull_step: the change of each parameter against step_size times (pull times
     the numerical gradient of the reference score, minus reg times the weight)."""
+    guard = "case"
     kinds_text = {"up": "a positive point scoring below 1", "down": "a negative point scoring above -1",
                   "none": "a point beyond the margin (springs only)",
                   "dead": "a point for which one unit does not fire"}
@@ -168,8 +172,6 @@ class ReluNetPullStep(Check):
         return {"change": change, "pull": pull}
 
     def judge(self, inputs, outputs, expected):
-        if not outputs["unchanged"]:
-            return [self.modified("params")]
         try:
             got = _as_params(outputs["params"])
         except ValueError as err:
@@ -195,6 +197,7 @@ class TrainReluNet(Check):
     """Grades train_relu_net: its result after the case's updates against the reference's, and the
     training accuracy of what it returns (computed here)."""
     ARGS = ("X", "y", "order", "params", "step_size", "reg")
+    guard = "case"
 
     def cases(self, seed, iterations=1000, data="six", n=8, step_size=0.01, reg=0.1):
         rng = np.random.default_rng(seed)
@@ -219,8 +222,6 @@ class TrainReluNet(Check):
         return {"params": _plain(new), "accuracy": _accuracy(_as_params(new), inputs["X"], inputs["y"])}
 
     def judge(self, inputs, outputs, expected):
-        if not outputs["unchanged"]:
-            return [self.modified("params")]
         try:
             got = _as_params(outputs["params"])
         except ValueError as err:

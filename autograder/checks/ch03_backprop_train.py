@@ -18,7 +18,8 @@ module re-exports them.
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, sigmoid, value_finding
+from autograder.checks.base import Case, Check, Finding, array_finding, value_finding
+from autograder.checks.families import sigmoid
 from autograder.checks.ch03_backprop_graph import _signed, _Vertex, _wire
 from autograder.datasets import wave, wave_start
 
@@ -86,7 +87,9 @@ def _sigmoid_layout(rng, spec):
 # --------------------------------------------------------------------------- the update step
 class SgdUpdate(Check):
     """Grades sgd_update(trainables, learning_rate) on stand-in nodes holding ``value`` and
-    ``gradients[node]``. ``shapes``: the trainables' shapes; ``default_rate``: call without a rate."""
+    ``gradients[node]``. ``shapes``: the trainables' shapes; ``default_rate``: call without a rate.
+    A changed fed array is judged here (its own finding, "fed arrays")."""
+    guard = ""
 
     def cases(self, seed, shapes=((2, 3), (3,), (3, 1), (1,)), default_rate=False):
         rng = np.random.default_rng(seed)
@@ -161,7 +164,8 @@ def numerical_descent(X, y, params, epochs, learning_rate, h=gradcheck.H):
 
 class TrainGraph(Check):
     """Grades train_graph. ``start``: "course" (datasets.wave_start(): the cost must fall below
-    TARGET) or "random" (weights drawn from the seed)."""
+    TARGET) or "random" (weights drawn from the seed). Changing the given arrays costs the case."""
+    guard = "case"
 
     def cases(self, seed, n=30, hidden=8, epochs=COURSE_EPOCHS, learning_rate=0.5, start="course"):
         rng = np.random.default_rng(seed)
@@ -188,8 +192,6 @@ class TrainGraph(Check):
         return {"theta": theta, "costs": costs}
 
     def judge(self, inputs, outputs, expected):
-        if not outputs["unchanged"]:
-            return [self.modified("params")]
         X, y, hidden = inputs["X"], inputs["y"], np.shape(inputs["params"]["b1"])[0]
         theta = _flat(outputs["params"])
         if theta.shape != expected["theta"].shape:
