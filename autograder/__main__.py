@@ -10,6 +10,7 @@
     python -m autograder grade SUBMISSIONS --out OUT [--assignment SLUG] [--workers N]
                                [--timeout SECONDS] [--db URL] [--seeds secret|notebook]
                                [--require-cgroups] [--unsafe-no-sandbox]
+                               [--scheduler tcp://HOST:PORT]
         Grade SUBMISSIONS/<student_id>/<slug>/<slug>.ipynb in a sandbox; write OUT/grades.csv,
         OUT/feedback/, and the nbgrader gradebook (OUT/gradebook.db unless --db). The tests draw
         their cases from seeds derived from a secret kept in OUT (default), or from the seeds in
@@ -18,10 +19,19 @@
         grades only what is missing. Exit 0 when the batch completed (whatever the scores), 1
         when an assignment could not be prepared or the gradebook could not be written, 2 when
         the grader cannot run (bad arguments, no sandbox, OUT locked by another run or unusable).
+        --scheduler: the sandboxed runs go to that Dask cluster's workers, one task per
+        submission (checked first: each worker must have this autograder and bubblewrap);
+        reading, judging and saving stay in this process. See README "Grading on a cluster".
 
     python -m autograder report OUT
         Write the class report OUT/report/index.html (and mistakes.csv, similar.csv) from the
         outcome records saved in OUT/outcomes/; `grade` writes it too. Exit 2 without records.
+
+    python -m autograder grade --course COURSE_DIR [--assignment SLUG] [options as above]
+        Grade an nbgrader course directory in place: COURSE_DIR/submitted/ (what nbgrader
+        collect gathers) into autograded/, feedback/ and the course's gradebook, so that the
+        Formgrader, nbgrader generate_feedback, release_feedback and export work on the result;
+        grades.csv and logs go to COURSE_DIR/autograder/.
 """
 from __future__ import annotations
 
@@ -29,7 +39,7 @@ import argparse
 import os
 import sys
 
-from autograder.grader.sandbox import Limits  # noqa: E402 - light: no numpy behind it
+from autograder.grader.limits import Limits  # noqa: E402 - light: no numpy behind it
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", Limits.BLAS_THREADS)   # before numpy: cores are shared
 
@@ -65,13 +75,30 @@ def _grade(args, assignments=None):
     if args.workers < 1 or args.timeout <= 0:
         print("error: --workers must be at least 1 and --timeout positive", file=sys.stderr)
         return 2
-    assignments = course_assignments() if assignments is None else assignments
+    if (args.course is None) == (args.submissions is None) or (args.course and (args.out or args.db)):
+        print("error: give SUBMISSIONS --out OUT, or --course COURSE_DIR (whose nbgrader "
+              "configuration names the gradebook)", file=sys.stderr)
+        return 2
+    if args.course is None and args.out is None:
+        print("error: --out is required with SUBMISSIONS", file=sys.stderr)
+        return 2
+    assignments = course_assignments() if assignments is None and not args.course else assignments
+    runner = None
+    if args.scheduler:                       # only then is Dask imported (and a client started)
+        from autograder.grader.cluster import DaskRunner
+        runner = DaskRunner(args.scheduler, require_cgroups=args.require_cgroups)
     try:
+        if args.course:
+            from autograder.grader.course import grade_course
+            return grade_course(args.course, only=args.assignment, workers=args.workers,
+                                limits=Limits(timeout=float(args.timeout)), unsafe=args.unsafe_no_sandbox,
+                                progress=not args.no_progress, seeds=args.seeds,
+                                require_cgroups=args.require_cgroups, runner=runner).exit_code
         batch = grade_batch(args.submissions, args.out, assignments, only=args.assignment,
                             workers=args.workers, limits=Limits(timeout=float(args.timeout)),
                             db_url=args.db, unsafe=args.unsafe_no_sandbox,
                             progress=not args.no_progress, seeds=args.seeds,
-                            require_cgroups=args.require_cgroups)
+                            require_cgroups=args.require_cgroups, runner=runner)
     except SandboxUnavailable as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -110,8 +137,10 @@ def parser():
     c.add_argument("--case-timeout", type=float, default=CASE_TIMEOUT,
                    help=f"seconds per call into your code, per test case (default {CASE_TIMEOUT:g})")
     g = sub.add_parser("grade", help="grade a folder of submissions in a sandbox")
-    g.add_argument("submissions", help="SUBMISSIONS/<student_id>/<slug>/<notebook>.ipynb")
-    g.add_argument("--out", required=True, help="folder for grades.csv, feedback/, the gradebook")
+    g.add_argument("submissions", nargs="?", help="SUBMISSIONS/<student_id>/<slug>/<notebook>.ipynb")
+    g.add_argument("--out", help="folder for grades.csv, feedback/, the gradebook")
+    g.add_argument("--course", metavar="COURSE_DIR",
+                   help="grade an nbgrader course directory in place (instead of SUBMISSIONS --out)")
     g.add_argument("--assignment", help="grade only this assignment (slug)")
     g.add_argument("--workers", type=int, default=DEFAULT_WORKERS,
                    help="notebooks graded at once (default: the number of CPU cores; the grader's own "
@@ -126,6 +155,8 @@ def parser():
     g.add_argument("--require-cgroups", action="store_true",
                    help="refuse to grade unless memory, processes and CPU can be capped for each "
                         "sandbox as a whole (cgroups v2, or v1, writable here)")
+    g.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="grade on the Dask cluster of this scheduler (--workers is then unused)")
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
     r = sub.add_parser("report", help="write the class report from the outcome records in OUT")
     r.add_argument("out", help="the folder a batch was graded into")

@@ -43,6 +43,7 @@ def _tiny_book(work):
     book = work / "tiny_book"
     book.mkdir(parents=True)
     shutil.copy(ROOT / "book" / "_config.yml", book)
+    shutil.copy(ROOT / "book" / "references.bib", book)  # the config names the bibliography
     (book / "_toc.yml").write_text("format: jb-book\nroot: intro\n")
     (book / "intro.md").write_text(TINY_PAGE)
     return book

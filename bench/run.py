@@ -51,6 +51,8 @@ BENCHMARKS = [
      ("mlp_fraction_of_matmul_peak",)),
     ("check", "check_latency", "6. The student's self-check",
      ("check_latency_ch01_s",)),
+    ("grading_dask", "grading_dask", "7. Grading on a Dask cluster vs the local pool",
+     ("grading_dask_vs_local",)),
 ]
 KEYS = [key for *_, keys in BENCHMARKS for key in keys]
 

@@ -9,7 +9,10 @@
                               # or, for a circuit input, the variable's name
      "value":  -1.0,          # forward value on the node's output wire (float, or None: not drawn)
      "grad":   0.105,         # gradient of the circuit's output on that wire (float, or None)
-     "inputs": ["a", "x"]}    # names of the nodes whose outputs feed this one ([] for an input)
+     "inputs": ["a", "x"],    # names of the nodes whose outputs feed this one ([] for an input)
+     "wire":   "q",           # optional: the name of the output wire, drawn as "q = 3"
+     "shape":  (2, 2)}        # optional, for an array-valued wire (value and grad None): its
+                              # shape, drawn where the numbers would be ("2×2" above and below)
 
 Layout: circuit inputs sit in column 0 (top to bottom in list order); every other node sits one
 column to the right of its deepest input, at the height of the mean of its inputs. A wire leaves
@@ -32,7 +35,7 @@ GRAD_COLOR = "#c62828"    # red: backward gradients
 X_STEP, Y_STEP, RADIUS = 2.6, 1.3, 0.3
 BEND = 0.45               # horizontal run of a wire's slanted last stretch
 OUT_WIRE = 1.2            # length of the output node's outgoing wire
-FONT_SIZE, LABEL_SIZE = 12, 14
+FONT_SIZE, LABEL_SIZE = 13, 15
 MAX_WIDTH = 6.6           # inches; the book's text column shows about 6.7 at 100 dpi
 WIRE = dict(color="0.35", lw=1.4)
 
@@ -84,6 +87,11 @@ def _positions(nodes, depth):
 
 def _number(v):
     return f"{v:.4g}"
+
+
+def _shape(shape):
+    """(2, 2) -> "2×2", (3,) -> "3", () -> "scalar"."""
+    return "×".join(str(d) for d in shape) or "scalar"
 
 
 def _label_size(label):
@@ -155,12 +163,20 @@ def draw_circuit(nodes, ax=None, title=None):
         else:
             end = x0 + RADIUS + OUT_WIRE
         xm = (x0 + RADIUS + end) / 2
-        if n.get("value") is not None:
-            ax.annotate(_number(n["value"]), (xm, y0), xytext=(0, 3), textcoords="offset points",
+        value, grad = n.get("value"), n.get("grad")
+        if n.get("shape") is not None and value is None:
+            value = _shape(n["shape"])
+            if outs and grad is None:
+                grad = value
+        if value is not None:
+            text = value if isinstance(value, str) else _number(value)
+            if n.get("wire"):
+                text = f"{n['wire']} = {text}"
+            ax.annotate(text, (xm, y0), xytext=(0, 3), textcoords="offset points",
                         ha="center", va="bottom", color=VALUE_COLOR, fontsize=FONT_SIZE,
                         fontweight="bold", gid=f"value:{n['name']}", zorder=5)
-        if n.get("grad") is not None:
-            ax.annotate(_number(n["grad"]), (xm, y0), xytext=(0, -3), textcoords="offset points",
+        if grad is not None:
+            ax.annotate(grad if isinstance(grad, str) else _number(grad), (xm, y0), xytext=(0, -3), textcoords="offset points",
                         ha="center", va="top", color=GRAD_COLOR, fontsize=FONT_SIZE,
                         gid=f"grad:{n['name']}", zorder=5)
 

@@ -11,7 +11,11 @@ _TOC = Path(__file__).resolve().parents[2] / "book" / "_toc.yml"
 def _slugs_from_toc():
     """Chapter slugs in book order, read from the book's table of contents (the only chapter list)."""
     toc = yaml.safe_load(_TOC.read_text())
-    return tuple(entry["file"] for entry in toc["chapters"])
+    # The chapters are the numbered part of the book; the reference pages (notation, glossary,
+    # sources) follow in a part of their own.
+    chapters = toc.get("chapters") or [entry for part in toc.get("parts", [])
+                                       if part.get("numbered") for entry in part["chapters"]]
+    return tuple(entry["file"] for entry in chapters)
 
 
 # Only the instructor's tools enumerate chapters (store, mutants, tests); a class handed exercises/

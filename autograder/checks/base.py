@@ -57,6 +57,7 @@ import re
 import sys
 from pathlib import Path
 
+from autograder.grader.feedback import error_text
 from autograder.checks.findings import (array_finding, explain_error, grad_findings,  # noqa: F401
                                         numeric_grads, param_grads, scalar_finding, value_finding)
 from autograder.checks.records import (REPORT_MIME, Case, CaseResult, CheckFailed, Finding,  # noqa: F401
@@ -278,13 +279,13 @@ def call_student(check, inputs, student):
     try:
         raw = check.run(copy.deepcopy(inputs), *student)
     except NotImplementedError:
-        return Finding(what, False, f"{what} is not implemented yet.", "not_implemented")
+        return Finding(what, False, *error_text(what, "not_implemented"))
     except Exception as err:  # noqa: BLE001 - any student error is feedback, not a crash
-        return Finding(what, False, f"{what} raised {type(err).__name__}: {err}", "error")
+        return Finding(what, False, *error_text(what, "error", type(err).__name__, str(err)))
     try:
         return decode(json.loads(json.dumps(encode(raw))))
     except (TypeError, ValueError) as err:
-        return Finding(what, False, f"{what} returned something that is not plain numbers ({err}).", "shape")
+        return Finding(what, False, *error_text(what, "encode", message=str(err)))
 
 
 def checks_of(module):

@@ -21,6 +21,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
+from autograder.grader.feedback import findings_table
+
 @dataclass
 class Case:
     """One set of inputs. ``label`` is shown to the student (e.g. "N=3, D=4");
@@ -107,13 +109,8 @@ class Report:
         p.text(self.text())
 
     def _repr_html_(self):
-        rows = "".join(
-            f"<tr><td>{html.escape(r.label)}</td><td>{html.escape(f.what)}</td>"
-            f"<td>{'pass' if f.passed else 'FAIL: ' + html.escape(f.diagnosis.replace('_', ' '))}</td>"
-            f"<td>{html.escape(f.message)}</td></tr>"
-            for r in self.results for f in r.findings)
         return (f"<div><b>{html.escape(self.function)}</b>: {self.earned:g} / {self.points:g} points"
-                f"<table><tr><th>case</th><th>output</th><th>result</th><th>message</th></tr>{rows}</table></div>")
+                f"{findings_table(self.to_dict()['results'])}</div>")
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"text/plain": self.text(), "text/html": self._repr_html_(), REPORT_MIME: self.to_dict()}

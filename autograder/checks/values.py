@@ -13,8 +13,9 @@ import math
 
 import numpy as np
 
-MAX_ELEMENTS = 2_000_000   # largest array a student's output may hold
-MAX_DEPTH = 20             # deepest nesting of lists/dicts accepted from a student's output
+from autograder.grader.limits import Limits
+
+MAX_ELEMENTS, MAX_DEPTH = Limits.OUTPUT_ELEMENTS, Limits.OUTPUT_DEPTH    # a student's output
 
 
 def encode(value, _depth=0):

@@ -12,11 +12,14 @@ Student code is untrusted. The pipeline splits trusted from untrusted work:
     submission.py  one submission: prepare (read) -> run_submission (sandbox, reruns; plain
                    values out) -> judge_submission (verdicts, score) -> an Outcome
     job.py         job.json, the one message from the grader to the probe
+    limits.py      every limit, defined once (Limits)
     sandbox.py     bubblewrap + resource limits + wall clock around probe.py
+    cgroup.py      caps on one sandbox as a whole (memory, processes, CPU)
     probe.py       INSIDE the sandbox: runs the code cells, calls check.run on the planned
                    inputs, writes plain JSON values; decides nothing
     batch.py       the folder: the runner interface (local process pool), progress, resuming
     outcomes.py    the Outcome record, saved to OUT/outcomes/ as soon as it is known
+    feedback.py    what students read: the error table, hidden-case messages, the findings table
     report.py      grades.csv, feedback HTML, logs, summary: derived from the saved outcomes
     gradebook.py   nbgrader's gradebook, also from the outcomes
 """

@@ -50,7 +50,7 @@ from autograder.grader.plan import ROOT, SEED_MODES, build_plan, load_secret
 from autograder.grader.sandbox import Limits, Sandbox, SandboxUnavailable, selftest
 from autograder.grader.submission import Execution, judge_submission, prepare, run_submission
 
-DEFAULT_WORKERS = os.cpu_count() or 1
+DEFAULT_WORKERS = Limits.WORKERS
 WORKER_DIED = "the grader's worker process died while grading this submission"
 LOCK_FILE = ".grader-lock"
 
@@ -309,6 +309,8 @@ def _grade(submissions, out, assignments, only, runner, limits, db_url, sandbox,
             keep(judge_submission(job, plans[job.slug], execution, checks[job.slug]))
             bar.update(1)
 
+        if hasattr(runner, "progress"):        # a runner that shows more on the bar (Dask workers)
+            runner.progress = bar
         runner.run(jobs(), Setup(sandbox, limits), done)
 
     for key in saved.keys() - scope:                  # records of folders no longer submitted

@@ -9,6 +9,7 @@ files, which the kernel charges to the group), number of processes, and CPU (one
                                  own pid into the group's cgroup.procs, then execs it)
     group.close()                kill whatever is left in the group and remove it
     caps.close()                 remove this grader's parent group (at the end of a batch)
+    sweep(folder)                groups left by graders that were killed (done by detect)
 
 rlimits stay in place underneath: they cap each process, cgroups all of them together. Groups
 live below the grader's own cgroup (read from /proc/self/cgroup), in a parent group named
@@ -134,6 +135,7 @@ class Caps:
                 reasons[ctrl] = f"no cgroup v1 {ctrl} hierarchy at {root} ({why2})"
                 continue
             parent = os.path.join(root, own.get(ctrl, "/").lstrip("/"), tag)
+            sweep(os.path.dirname(parent))
             try:
                 os.makedirs(parent, exist_ok=True)
                 caps.parents[ctrl] = parent
@@ -156,6 +158,7 @@ class Caps:
         if not {"memory", "pids", "cpu"} <= available:
             return f"cgroup v2 at {root} lacks the memory, pids or cpu controller"
         parent = os.path.join(root, own.get("", "/").lstrip("/"), tag)
+        sweep(os.path.dirname(parent))
         try:
             os.makedirs(parent, exist_ok=True)
             _write(os.path.join(parent, "cgroup.subtree_control"), "+memory +pids +cpu")
@@ -211,6 +214,23 @@ class Caps:
                 if entry.is_dir(follow_symlinks=False):
                     Group(self.version, [entry.path]).close()
             _rmdir(parent, 5)
+
+
+def sweep(folder):
+    """Remove the groups of graders that died without cleaning up (``autograder-<pid>`` whose
+    process is gone), killing anything left in them."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if not name.startswith("autograder-") or not name[11:].isdigit() or os.path.exists(f"/proc/{name[11:]}"):
+            continue
+        for child in (os.scandir(entry.path) if entry.is_dir(follow_symlinks=False) else []):
+            if child.is_dir(follow_symlinks=False):
+                Group(0, [child.path]).close()
+        _rmdir(entry.path, 5)
 
 
 def _can_set(folder, name):

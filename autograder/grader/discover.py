@@ -10,6 +10,7 @@ UTF-8 is shown with its odd bytes escaped (``j\\xf6rg``), see outcomes.clean.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 
 from autograder.grader.outcomes import Outcome, clean
@@ -40,9 +41,13 @@ def discover(submissions, known, only=None, stream=None):
     student id may start with a dot); otherwise it is taken for a tool's folder (.git,
     .ipynb_checkpoints) and skipped, with a warning on ``stream`` naming it."""
     from autograder.grader.submission import Task
-    tasks, rows, skipped = [], [], []
+    tasks, rows, skipped, seen = [], [], [], set()
     for student in _entries(submissions) or []:
         sid = clean(student.name)
+        if sid in seen:             # two names that read the same once escaped: keep both apart
+            raw = os.fsencode(student.name)
+            sid = f"{sid}~{hashlib.sha256(raw).hexdigest()[:8]}"
+        seen.add(sid)
         if student.name.startswith(".") and not _holds_assignment(student, known):
             skipped.append(sid)
             continue

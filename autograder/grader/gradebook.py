@@ -2,13 +2,18 @@
 so that ``nbgrader export`` and the formgrader read the batch like one of their own.
 
     record(db_url, plans, outcomes)
+    stamp(db_url, timestamps)    submission times ({(student, slug): "2026-01-05 10:00:00.000000 UTC"})
     create(db_url)           an empty gradebook, as nbgrader makes one (called by record)
     preload() -> Thread      import nbgrader in the background while the batch grades
     import_nbgrader()        nbgrader.api, without an optional import that costs a second
 
-Each assignment gets its notebook and grade cells (grade ids and points from the source);
-each row a student, a submission and one Grade per grade cell: ``auto_score`` is the points
-earned. An ungradable submission scores 0, is flagged and asks for a manual grade.
+Each assignment gets its notebook and grade cells (grade ids and points from the source). A
+notebook new to the gradebook is first recorded from the released notebook as ``nbgrader
+generate_assignment`` records it (solution, task and locked cells too, by nbgrader's own
+SaveCells), so that the Formgrader can show the notebook and take comments; one already there
+(made by generate_assignment) is kept as it is. Each row gets a student, a submission and one
+Grade per grade cell: ``auto_score`` is the points earned (manual scores are left alone). An
+ungradable submission scores 0, is flagged and asks for a manual grade.
 """
 from __future__ import annotations
 
@@ -73,6 +78,26 @@ def create(db_url):
         engine.dispose()
 
 
+def _save_cells(db_url, plan):
+    """Record the released notebook's cells as generate_assignment does, if the gradebook does
+    not know the notebook yet."""
+    from nbgrader.api import Gradebook, MissingEntry
+    slug, release = plan.assignment.slug, plan.assignment.release
+    if release is None or not os.path.exists(release):
+        return
+    with Gradebook(db_url) as gb:
+        gb.update_or_create_assignment(slug)
+        try:
+            gb.find_notebook(slug, slug)
+            return
+        except MissingEntry:
+            pass
+    import nbformat
+    from nbgrader.preprocessors import SaveCells
+    nb = nbformat.read(str(release), as_version=4)
+    SaveCells().preprocess(nb, {"nbgrader": {"notebook": slug, "assignment": slug, "db_url": db_url}})
+
+
 def _structure(gb, plan):
     slug = plan.assignment.slug
     gb.update_or_create_assignment(slug)
@@ -100,6 +125,10 @@ def _submission(gb, plan, student):
 def record(db_url, plans, outcomes):
     Gradebook = import_nbgrader().Gradebook     # imported here: nbgrader is slow to import
     create(db_url)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for plan in plans.values():
+            _save_cells(db_url, plan)
     with warnings.catch_warnings(), Gradebook(db_url) as gb:
         warnings.simplefilter("ignore")      # nbgrader's add_submission trips SQLAlchemy warnings
         for plan in plans.values():
@@ -116,3 +145,14 @@ def record(db_url, plans, outcomes):
             nb = gb.find_submission_notebook(o.slug, o.slug, o.student)
             nb.flagged = o.status != "graded"
         gb.db.commit()
+
+
+def stamp(db_url, timestamps):
+    """Record when each submission was made ({(student, slug): timestamp text, as nbgrader
+    writes it in timestamp.txt}); the Formgrader counts a submission as graded when this equals
+    the timestamp in submitted/."""
+    Gradebook = import_nbgrader().Gradebook
+    with warnings.catch_warnings(), Gradebook(db_url) as gb:
+        warnings.simplefilter("ignore")
+        for (student, slug), when in sorted(timestamps.items()):
+            gb.update_or_create_submission(slug, student, timestamp=when)

@@ -1,5 +1,5 @@
 """job.json: what the grader tells the probe, defined once (written by the grader, read by
-probe.py inside the sandbox, which loads this file by path before it has any import roots).
+probe.py inside the sandbox).
 
     Job(...)                 the fields below, all plain JSON values
     job.write(job_dir)       JOB_DIR/job.json, world-readable (the sandbox user reads it)
@@ -8,11 +8,13 @@ probe.py inside the sandbox, which loads this file by path before it has any imp
 ``tests`` is [{"module", "check", "objects", "cases"}] with each case's inputs as JSON data
 (base.encode). ``launched`` is the grader's CLOCK_MONOTONIC when it started the run.
 A self-test job (``selftest``) asks the probe what it can see instead of grading.
-Standard library only: the probe imports it before anything else.
+Light (standard library and limits.py): the probe imports it before anything else.
 """
 import json
 import os
 from dataclasses import asdict, dataclass, field, fields
+
+from autograder.grader.limits import Limits
 
 FILE = "job.json"
 
@@ -27,6 +29,8 @@ class Job:
     skip_cells: list = field(default_factory=list)   # cell indices a rerun leaves out
     skip_cases: list = field(default_factory=list)   # [test, case] pairs a rerun leaves out
     launched: float | None = None
+    shares: list = field(default_factory=lambda: [Limits.CELLS_SHARE, Limits.TESTS_SHARE, Limits.CASE_RESERVE])
+    text: int = Limits.TEXT                          # characters kept of a message from student code
     selftest: bool = False
     forbidden: list = field(default_factory=list)    # self-test: paths that must be invisible
     grader_root: str = ""                            # self-test: must not be writable

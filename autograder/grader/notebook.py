@@ -22,11 +22,9 @@ import os
 import stat
 from dataclasses import dataclass, field
 
+from autograder.grader.limits import Limits
+
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
-MAX_CELLS = 5000
-MAX_CODE_BYTES = 4 << 20
-CONVERT_SECONDS = 30.0          # converting an nbformat 3 notebook, in a child process
-CONVERT_MEMORY = 1 << 30
 
 
 class Unreadable(ValueError):
@@ -218,7 +216,7 @@ CONVERT = ("import sys, nbformat\n"
            "sys.stdout.write(nbformat.writes(nb))\n")
 
 
-def convert_v3(data, seconds=CONVERT_SECONDS, memory=CONVERT_MEMORY):
+def convert_v3(data, seconds=Limits.CONVERT_SECONDS, memory=Limits.CONVERT_MEMORY):
     """An nbformat 3 notebook (bytes) as nbformat 4 JSON data, converted by nbformat in a child
     process held to ``seconds`` of wall time and ``memory`` bytes of address space, so a huge
     or hostile old notebook costs the grader no more than that. Raises Unreadable."""
@@ -268,8 +266,8 @@ def parse_notebook(data):
         sheets = nb.get("worksheets")
         count = sum(len(w.get("cells", [])) for w in sheets if isinstance(w, dict)
                     and isinstance(w.get("cells"), list)) if isinstance(sheets, list) else 0
-        if count > MAX_CELLS:
-            raise Unreadable(f"the notebook has {count} cells; the limit is {MAX_CELLS}")
+        if count > Limits.CELLS:
+            raise Unreadable(f"the notebook has {count} cells; the limit is {Limits.CELLS}")
         nb = convert_v3(data)
         major = nb.get("nbformat") if isinstance(nb, dict) else None
     if not isinstance(major, int) or isinstance(major, bool):
@@ -280,8 +278,8 @@ def parse_notebook(data):
     cells = nb.get("cells")
     if not isinstance(cells, list):
         raise Unreadable("the notebook has no list of cells")
-    if len(cells) > MAX_CELLS:
-        raise Unreadable(f"the notebook has {len(cells)} cells; the limit is {MAX_CELLS}")
+    if len(cells) > Limits.CELLS:
+        raise Unreadable(f"the notebook has {len(cells)} cells; the limit is {Limits.CELLS}")
     out, code_bytes = [], 0
     for raw in cells:
         if not isinstance(raw, dict) or not isinstance(raw.get("cell_type"), str):
@@ -294,9 +292,9 @@ def parse_notebook(data):
             code_bytes += len(source.encode("utf-8", "surrogatepass"))
         out.append(Cell(raw["cell_type"], source, gid if isinstance(gid, str) else "",
                         cid if isinstance(cid, str) else ""))
-    if code_bytes > MAX_CODE_BYTES:
+    if code_bytes > Limits.CODE_BYTES:
         raise Unreadable(f"the notebook holds {code_bytes / 2**20:.1f} MiB of code; the limit is "
-                         f"{MAX_CODE_BYTES >> 20} MiB")
+                         f"{Limits.CODE_BYTES >> 20} MiB")
     return out
 
 

@@ -51,24 +51,29 @@ class Outcome:
 
 
 # --------------------------------------------------------------------------- safe text
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ODD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _escape(match):
+    ch = ord(match.group())
+    if 0xDC80 <= ch <= 0xDCFF:          # a byte that was not UTF-8 (os.fsdecode's escape)
+        return f"\\x{ch - 0xDC00:02x}"
+    return f"\\x{ch:02x}" if ch < 0x100 else f"\\u{ch:04x}"
 
 
 def clean(text):
-    """``text`` with lone surrogates (undecodable bytes of a file name, or a student's string)
-    and control characters (NUL, ...) written as escapes: encodable as UTF-8 everywhere."""
+    """``text`` with lone surrogates (the undecodable bytes of a file name, or a student's
+    string) and control characters (NUL, ...) written as visible escapes (``caf\\xe9``), so
+    that it can be written anywhere as UTF-8. Tabs and newlines stay."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    if not text.isprintable() or any("\ud800" <= ch <= "\udfff" for ch in text):
-        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
-        text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-    return text
+    return _ODD.sub(_escape, text) if not text.isprintable() else text
 
 
 def component(name, limit=MAX_NAME_BYTES):
     """A single path component for ``name``: clean, no separators, at most ``limit`` bytes
     (longer names keep a prefix and gain a hash of the whole)."""
-    text = clean(name).replace("/", "%2F").replace("\\", "%5C")
+    text = clean(name).replace("/", "%2F")
     if text in ("", ".", ".."):
         text = f"%{text}"
     if len(text.encode("utf-8")) <= limit:
@@ -83,7 +88,7 @@ def key(student, slug):
     unique always (a hash of the exact pair)."""
     raw = json.dumps([student, slug], ensure_ascii=True)
     digest = hashlib.sha256(raw.encode()).hexdigest()[:12]
-    return component(f"{student}--{slug}", 80) + "-" + digest
+    return "r-" + component(f"{student}--{slug}", 80) + "-" + digest      # never a dot file
 
 
 # --------------------------------------------------------------------------- JSON round trip

@@ -119,6 +119,7 @@ def load_secret(out):
 
 
 SEED_MODES = ("secret", "notebook")
+DRAWS_KEPT = 256
 
 
 def derive_seed(secret, slug, grade_id, declared, content=""):
@@ -161,15 +162,22 @@ class Plan:
     content: str = ""             # digest of the graded code this plan's cases were drawn for
     _checks: dict = field(default=None, repr=False, compare=False)
     _oracle: object = field(default=None, repr=False, compare=False)
+    _drawn: dict = field(default_factory=dict, repr=False, compare=False)   # recent draws
 
     def for_submission(self, code):
         """The plan for one submission whose code cells are ``code``: with secret seeds, its
         cases are drawn from seeds that also depend on that code, so a changed resubmission
-        meets new cases and the same code always the same ones; with notebook seeds, this plan."""
+        meets new cases and the same code always the same ones; with notebook seeds, this plan.
+        The last DRAWS_KEPT draws are kept (a submission's plan is needed to prepare and to judge)."""
         if self.seeds != "secret":
             return self
         content = content_digest(code)
-        return dataclasses.replace(self, tests=_draw(self, content), content=content)
+        if content not in self._drawn:
+            while len(self._drawn) >= DRAWS_KEPT:
+                self._drawn.pop(next(iter(self._drawn)))
+            self._drawn[content] = dataclasses.replace(self, tests=_draw(self, content), content=content,
+                                                       _drawn={})
+        return self._drawn[content]
 
     @property
     def digest(self):

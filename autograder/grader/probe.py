@@ -19,9 +19,9 @@ Records (one JSON object a line):
     {"t": "done"}
     {"t": "fatal", "message": ...}                    the probe itself could not work
 
-Time: counted from the grader's launch time; cells share the first 45 % of the limit, cases run
-until 85 %, each through SIGALRM raising ``_Timeout`` in student code (a case may use what is
-left but 0.2 s for each case after it). The grader's wall clock and rlimits stand behind that.
+Time: counted from the grader's launch time; cells share the first part of the limit, cases
+run until a later share (job.shares, from Limits), each through SIGALRM raising ``_Timeout`` in
+student code (a case may use what is left but a reserve for each case after it). The grader's wall clock and rlimits stand behind that.
 Between the cells and the tests, every other process of the sandbox is killed (fork bombs,
 daemons). Forked copies of the student's process never write records (pid check).
 """
@@ -41,7 +41,17 @@ class _Timeout(BaseException):
 _signal, _setitimer, _now, _getpid, _exit = signal.signal, signal.setitimer, time.monotonic, os.getpid, os._exit
 
 
+_SANDBOXED = [False]     # job.sandboxed: inside bubblewrap's own pid namespace
+
+
 def _alarm(signum, frame):
+    """Time is up for the cell or case running: first stop every other process of the sandbox
+    (a fork bomb's copies would otherwise starve this one of the CPU it needs to go on)."""
+    if _SANDBOXED[0] and _getpid() <= 16:
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except OSError:
+            pass
     raise _Timeout()
 
 
@@ -75,7 +85,11 @@ class Out:
             view = view[n:]
 
 
-def _short(text, limit=400):
+_LIMIT = [None]         # characters kept of a message: job.text, set when the job is read
+
+
+def _short(text, limit=None):
+    limit = limit or _LIMIT[0] or float("inf")
     try:
         text = str(text)
     except BaseException:  # noqa: BLE001 - a student's __str__ may raise anything
@@ -159,7 +173,7 @@ class Tools:
         self.checks = [modules[t["module"]][t["check"]] for t in job.tests]
 
 
-def run_tests(job, out, ns, deadline, tools):
+def run_tests(job, out, ns, deadline, tools, reserve):
     skip = {tuple(x) for x in job.skip_cases}
     todo = [(j, c) for j, test in enumerate(job.tests) for c in range(len(test["cases"]))
             if (j, c) not in skip]
@@ -168,7 +182,7 @@ def run_tests(job, out, ns, deadline, tools):
             out({"t": "case", "test": j, "case": c})
             began = _now()
             record = run_case(job.tests[j], tools.checks[j], tools, ns, j, c,
-                              deadline - 0.2 * (len(todo) - n - 1))
+                              deadline - reserve * (len(todo) - n - 1))
             record["s"] = round(_now() - began, 6)
             out(record)
         except BaseException as err:  # noqa: BLE001 - e.g. no memory left to write the record
@@ -238,22 +252,18 @@ def selftest(job, out):
     out({"t": "done"})
 
 
-def _job_module():
-    """job.py beside this file, loaded by path: the probe has no import roots yet."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("_autograder_job", os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "job.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def main(argv):
     job_dir, fd = argv[1], int(argv[2])
     now = time.monotonic()
     os.set_inheritable(fd, False)
-    job = _job_module().Job.read(job_dir)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    sys.path.insert(0, root)                  # the package this file is part of, to read the job
+    from autograder.grader.job import Job
+    job = Job.read(job_dir)
+    sys.path.remove(root)
     sys.path[:0] = [p for p in job.sys_path if p not in sys.path]
+    _LIMIT[0] = int(job.text)
+    _SANDBOXED[0] = bool(job.sandboxed)
     out = Out(fd)
     if job.selftest:
         selftest(job, out)
@@ -276,10 +286,11 @@ def main(argv):
                 pass
     ns = shell.user_ns
     out({"t": "start"})
-    run_cells(job, out, shell, t0 + 0.45 * limit)
+    cells_share, tests_share, reserve = job.shares
+    run_cells(job, out, shell, t0 + cells_share * limit)
     if job.sandboxed:
         _reap()
-    run_tests(job, out, ns, t0 + 0.85 * limit, tools)
+    run_tests(job, out, ns, t0 + tests_share * limit, tools, reserve)
     out({"t": "done"})
     try:
         sys.stdout.flush()

@@ -16,6 +16,7 @@ import io
 from collections import defaultdict
 from pathlib import Path
 
+from autograder.grader.feedback import findings_table
 from autograder.grader.outcomes import atomic_write, clean, component
 
 COLUMNS = ("student_id", "assignment", "score", "max_score", "status", "detail")
@@ -69,14 +70,7 @@ def feedback_html(o):
     for t in o.tests:
         kind = " (hidden tests)" if t["hidden"] else ""
         parts.append(f"<h2>{e(t['grade_id'])}{kind}: {number(t['earned'])} / {number(t['points'])}</h2>")
-        rows = []
-        for r in t["report"]["results"]:
-            for f in r["findings"]:
-                verdict = "pass" if f["passed"] else "FAIL"
-                rows.append(f"<tr><td>{e(r['label'])}</td><td>{e(f['what'])}</td>"
-                            f"<td class='{verdict}'>{verdict}</td><td>{e(f['message'])}</td></tr>")
-        parts.append("<table><tr><th>case</th><th>output</th><th>result</th><th>message</th></tr>"
-                     + "".join(rows) + "</table>")
+        parts.append(findings_table(t["report"]["results"]))
     if o.cell_errors:
         parts.append("<h2>Errors raised by your code cells</h2><ul>")
         parts += [f"<li>code cell {n}: {e(kind)}: {e(msg)}</li>" for n, kind, msg in o.cell_errors]

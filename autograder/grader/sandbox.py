@@ -1,6 +1,6 @@
 """Running the probe on one job: inside bubblewrap, under resource limits, with a wall clock.
 
-    Limits                        wall time, address space, processes, CPU, output caps
+    Limits (limits.py)            wall time, address space, processes, CPU, output caps
     Sandbox.detect(unsafe) -> Sandbox      raises SandboxUnavailable with the reason
     sandbox.run(job_dir, limits, uid) -> RunResult
 
@@ -18,7 +18,9 @@ the repository) is never loaded; the probe adds site-packages and /opt/grader to
 
 Limits: ``prlimit`` wraps bwrap and sets them before anything of the sandbox starts (address
 space, processes, CPU seconds, file size, no core dumps); they are inherited down to student
-code. A wrapper rather than a ``preexec_fn``, which is unsafe in a process with threads. The
+code. With cgroups (cgroup.py) each run also starts inside a group of its own that caps all its
+processes together (memory with shared memory and memfd, processes, one core); the kernel's
+peak of that group is reported as ``RunResult.peak_memory``. A wrapper rather than a ``preexec_fn``, which is unsafe in a process with threads. The
 wall clock is the grader's: at the limit the whole process group is killed, and bwrap's
 --die-with-parent takes the sandbox's pid namespace down with it. Output is drained from the
 pipes and kept up to its cap, so a flood can neither block the run nor fill the grader's memory.
@@ -27,7 +29,8 @@ Users: run by root, bwrap keeps the real user namespace (a user namespace made b
 only uid 0, and the kernel does not apply RLIMIT_NPROC to uid 0) and ``setpriv`` drops to an
 unprivileged uid per worker, with no capabilities and no_new_privs. Run by anyone else, bwrap
 unshares the user namespace too and the sandbox runs as that user (RLIMIT_NPROC then counts
-all of that user's processes).
+all of that user's processes, which is why batch.py then wants a cgroup for processes or
+--workers 1).
 """
 from __future__ import annotations
 
@@ -44,6 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.grader.cgroup import Caps
+from autograder.grader.limits import Limits
 
 PROBE = Path(__file__).with_name("probe.py")
 INSIDE_ROOT = "/opt/grader"
@@ -54,23 +58,6 @@ ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "passwd", "group", "ns
 
 class SandboxUnavailable(RuntimeError):
     """The grader cannot isolate student code here; the message says why."""
-
-
-@dataclass
-class Limits:
-    BLAS_THREADS = "1"             # OPENBLAS/OMP/MKL threads of workers and sandboxes
-    timeout: float = 60.0          # wall clock per run, seconds
-    memory: int = 2 << 30          # address space per process, bytes
-    nproc: int = 256               # processes (and threads) of the sandbox user
-    output: int = 1 << 20          # captured stdout+stderr kept, bytes (the rest is drained)
-    results: int = 16 << 20        # result records kept, bytes
-    tmpfs: int = 64 << 20          # size of /tmp and of the working directory
-    fsize: int = 64 << 20          # largest file a sandboxed process may write
-    uid_base: int = 62000          # run as root: the sandbox of worker slot i runs as uid_base + i
-
-    @property
-    def cpu(self):
-        return int(self.timeout) + 5
 
 
 @dataclass

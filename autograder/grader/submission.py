@@ -7,7 +7,7 @@
     judge_submission(job, plan, execution, checks) -> Outcome   grader process: the checks' judges
                                     on decoded values against the plan's expected values
 
-A run is repeated (at most MAX_RUNS times) when the student's process dies or hangs past the
+A run is repeated (at most Limits.RUNS times) when the student's process dies or hangs past the
 wall clock: the cell or case that was running is skipped in the next run and the reason kept,
 so a stray ``os._exit()``, segfault or signal-proof loop costs only what it stopped.
 """
@@ -24,14 +24,12 @@ import time
 from dataclasses import asdict, dataclass, field
 
 from autograder.checks.base import Case, CaseResult, Finding, Report, decode
+from autograder.grader.feedback import error_text, hidden_message
 from autograder.grader.job import Job
+from autograder.grader.limits import Limits
 from autograder.grader.notebook import PlanError, Unreadable, read_submission, split_code
 from autograder.grader.outcomes import MAX_CELL_CHARS, Outcome, clean
 
-MAX_RUNS = 3
-MAX_NOTEBOOK_BYTES = 32 << 20
-MAX_FOLDER_COPY = 16 << 20
-MAX_TEXT = 400
 MAX_CODE_CHARS = 400_000        # all graded code cells kept in an outcome record, together
 
 
@@ -105,7 +103,7 @@ def find_notebook(folder, slug):
     return notebooks[0].path, f"graded {clean(notebooks[0].name)} (expected the name {wanted})"
 
 
-def copy_folder(folder, dest, limit=MAX_FOLDER_COPY):
+def copy_folder(folder, dest, limit=Limits.FOLDER_COPY):
     """Copy the regular top-level files of a submission folder, up to ``limit`` bytes. Links are
     left out: symbolic ones, and files with more than one hard link (another name of the same
     file may be one the sandbox must not show). Returns how many entries were left out."""
@@ -163,7 +161,7 @@ def prepare(task, plan, limits):
     """The job for ``task``, or an ungradable Outcome when there is no notebook to run."""
     try:
         path, note = find_notebook(task.folder, task.slug)
-        cells, data = read_submission(path, MAX_NOTEBOOK_BYTES, with_bytes=True)
+        cells, data = read_submission(path, Limits.NOTEBOOK_BYTES, with_bytes=True)
     except Unreadable as err:
         return ungradable(task, plan.max_score, clean(str(err)))
     code, _ = split_code(cells, plan.test_sources, plan.released_sources, plan.check_names)
@@ -195,7 +193,7 @@ def parse_records(raw):
     return out
 
 
-def _text(value, limit=MAX_TEXT):
+def _text(value, limit=Limits.TEXT):
     value = clean(value) if isinstance(value, str) else ""
     return value if len(value) <= limit else value[:limit] + "..."
 
@@ -203,6 +201,12 @@ def _text(value, limit=MAX_TEXT):
 def _index(rec, key, size):
     v = rec.get(key)
     return v if isinstance(v, int) and not isinstance(v, bool) and 0 <= v < size else None
+
+
+# A cell that ended with one of these errors may have left the tests without what they need.
+HOGS = {"MemoryError": "used up the memory the tests needed",
+        "Timeout": "ran out of time, and what it started left the tests none",
+        "BlockingIOError": "used up the processes the tests needed"}
 
 
 class RunState:
@@ -253,8 +257,9 @@ class RunState:
         return running
 
     def memory_hogs(self):
-        """Cells of the last run that ran out of memory or time (and may still hold memory)."""
-        return {k for k, (kind, _) in self.cell_errors.items() if kind in ("MemoryError", "Timeout")}
+        """Cells of the last run that ran out of memory, time or processes (and may still hold
+        what they took)."""
+        return {k for k, (kind, _) in self.cell_errors.items() if kind in HOGS}
 
     def tests_out_of_memory(self):
         return any(isinstance(r.get("error"), dict) and r["error"].get("type") == "MemoryError"
@@ -286,10 +291,12 @@ def rerun(state, job, running, how):
         state.skipped_cells[running[1]] = how
         job.skip_cells.append(running[1])
         return True
-    else:
+    elif hogs and not state.outputs:
+        blame = hogs                 # past the cells, the tests never began: what the cells that
+    else:                            # ran out of time or memory left behind took what was left
         return False
     for k in sorted(blame):
-        state.skipped_cells[k] = "used up the memory the tests needed"
+        state.skipped_cells[k] = HOGS[state.cell_errors[k][0]]
         job.skip_cells.append(k)
     return True
 
@@ -312,7 +319,7 @@ def _run(job, sandbox, limits, uid, work):
                    sandbox.kind == "bwrap")
         state = RunState([len(t["cases"]) for t in job.tests], len(job.cells))
         seconds, last = 0.0, None
-        for _ in range(MAX_RUNS):
+        for _ in range(limits.RUNS):
             spec.launched = time.monotonic()
             spec.write(job_dir)
             last = sandbox.run(job_dir, limits, uid, job.check_paths)
@@ -352,41 +359,10 @@ class _Fixed:
         return copy.deepcopy(self.value)
 
 
-# The probe's error kinds -> (feedback message, diagnosis). {what}: the graded function.
-ERRORS = {
-    "not_implemented": ("{what} is not implemented yet.", "not_implemented"),
-    "timeout": ("{what} did not finish within its time limit.", "error"),
-    "missing": ("{message} is not defined when the tests run.", "error"),
-    "encode": ("{what} returned something that is not plain numbers ({message}).", "shape"),
-    "error": ("{what} raised {type}: {message}", "error"),
-}
-
-
 def error_finding(what, err):
-    """The Finding for an error record {kind, type, message} of the probe."""
-    kind = err.get("kind") if err.get("kind") in ERRORS else "error"
-    text, diagnosis = ERRORS[kind]
-    message = _text(err.get("message"))
-    if kind == "missing" and not message:
-        message = what
-    return Finding(what, False, text.format(what=what, type=_text(err.get("type"), 80), message=message),
-                   diagnosis)
-
-
-# What a failing finding of a hidden test says: what is wrong, never the values involved.
-HIDDEN = {"sign": "has the wrong sign", "scale": "is off by a constant factor",
-          "transpose": "is transposed", "shape": "has the wrong shape or form",
-          "zero": "is zero where it should not be", "upstream": "does not use the upstream gradient",
-          "overwrite": "overwrites a gradient it should add to"}
-
-
-def hidden_message(finding):
-    """The message of a finding of a hidden test case: values (got, expected) left out."""
-    if finding.passed:
-        return "correct"
-    if finding.diagnosis in ("error", "not_implemented"):
-        return clean(finding.message)          # the student's own error, not the expected value
-    return f"{finding.what} {HIDDEN.get(finding.diagnosis, 'has wrong values')} on a hidden case."
+    """The Finding for an error record {kind, type, message} of the probe (feedback.ERRORS)."""
+    return Finding(what, False, *error_text(what, err.get("kind"), _text(err.get("type"), 80),
+                                            _text(err.get("message"))))
 
 
 def _seconds(rec):
@@ -417,7 +393,7 @@ def judge_test(check, test, outputs, crashed, j, reason_missing):
             result_outputs = decode(rec["ok"])
         except (ValueError, TypeError, RecursionError, KeyError, OverflowError) as err:
             finding = Finding(what, False, f"{what} returned something the grader cannot read "
-                              f"({clean(str(err))[:MAX_TEXT]}).", "shape")
+                              f"({clean(str(err))[:Limits.TEXT]}).", "shape")
             report.results.append(CaseResult(case.label, case.weight, [finding]))
             continue
         try:
@@ -426,7 +402,7 @@ def judge_test(check, test, outputs, crashed, j, reason_missing):
             result = CaseResult(case.label, case.weight, [Finding(
                 "output", False, f"returned something of the wrong form ({type(err).__name__}).", "shape")])
         for f in result.findings:
-            f.message = hidden_message(f) if test.hidden else clean(f.message)
+            f.message = clean(hidden_message(f) if test.hidden else f.message)
         report.results.append(result)
     return report, round(seconds, 6)
 
@@ -437,7 +413,7 @@ def judge_submission(job, plan, execution, checks):
         return _judge(job, plan, execution, checks)
     except Exception as err:  # noqa: BLE001 - the batch must go on; the reason is kept
         return ungradable(job, plan.max_score, f"internal grader error: {type(err).__name__}: "
-                          f"{clean(str(err))[:MAX_TEXT]}")
+                          f"{clean(str(err))[:Limits.TEXT]}")
 
 
 def _judge(job, plan, ex, checks):

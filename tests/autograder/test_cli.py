@@ -118,3 +118,77 @@ def test_seeds_option_is_checked(tmp_path, capsys):
         main(["grade", str(tmp_path), "--out", str(tmp_path / "out"), "--seeds", "random"])
     assert stop.value.code == 2
     assert "secret" in capsys.readouterr().err
+
+
+def _one_error_line(err):
+    lines = [line for line in err.splitlines() if line.strip()]
+    return len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in err
+
+
+def test_out_that_is_a_file_is_one_clear_line(tmp_path, capsys):
+    """Is an OUT that is a file refused with status 2 and one line saying so?"""
+    (tmp_path / "out").write_text("not a folder")
+    code = main(["grade", str(demo_subs(tmp_path)), "--out", str(tmp_path / "out"), "--no-progress"],
+                assignments={"demo": demo_assignment()})
+    err = capsys.readouterr().err
+    assert code == 2 and _one_error_line(err) and "is a file" in err
+
+
+@pytest.mark.skipif(not HAVE_BWRAP, reason="bubblewrap is not installed")
+def test_corrupted_gradebook_is_one_clear_line(tmp_path, capsys):
+    """Is a gradebook file that is not a database refused before grading, in one line?"""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "gradebook.db").write_bytes(b"this is not SQLite" * 100)
+    code = main(["grade", str(demo_subs(tmp_path)), "--out", str(out), "--no-progress", "--workers", "1"],
+                assignments={"demo": demo_assignment()})
+    err = capsys.readouterr().err
+    assert code == 2 and _one_error_line(err) and "gradebook" in err and "cannot be read" in err
+    assert not (out / "grades.csv").exists()
+
+
+def test_read_only_out_is_one_clear_line(tmp_path):
+    """On a read-only mount (a private mount namespace, so nothing else sees it), is OUT refused
+    with status 2 and one line naming the reason?"""
+    out = tmp_path / "out"
+    out.mkdir()
+    subs = demo_subs(tmp_path)
+    script = (f"mount -t tmpfs -o ro tmpfs {out} && exec {PY} -m autograder grade {subs} --out {out} "
+              f"--no-progress --workers 1")
+    proc = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, cwd="/",
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert _one_error_line(proc.stderr) and "Read-only file system" in proc.stderr
+
+
+@pytest.mark.skipif(not HAVE_BWRAP, reason="bubblewrap is not installed")
+def test_a_second_run_into_a_locked_out_refuses_at_once(tmp_path, capsys):
+    """While another grader holds OUT, does a second run refuse at once, naming the holder?"""
+    import time
+    from autograder.grader.batch import lock_out
+    out = tmp_path / "out"
+    fd = lock_out(out)
+    try:
+        start = time.monotonic()
+        code = main(["grade", str(demo_subs(tmp_path)), "--out", str(out), "--no-progress"],
+                    assignments={"demo": demo_assignment()})
+        err = capsys.readouterr().err
+        assert code == 2 and _one_error_line(err) and f"pid {os.getpid()}" in err
+        assert time.monotonic() - start < 10 and not (out / "grades.csv").exists()
+    finally:
+        os.close(fd)
+
+
+@pytest.mark.skipif(not HAVE_BWRAP, reason="bubblewrap is not installed")
+def test_require_cgroups(tmp_path, monkeypatch, capsys):
+    """Without writable cgroups, does `grade` say at start what is not capped, and refuse with
+    --require-cgroups?"""
+    from autograder.grader import cgroup
+    monkeypatch.setattr(cgroup, "MOUNT", str(tmp_path / "no-cgroups"))
+    args = ["grade", str(demo_subs(tmp_path)), "--no-progress", "--workers", "1"]
+    code = main(args + ["--out", str(tmp_path / "a"), "--require-cgroups"], assignments={"demo": demo_assignment()})
+    err = capsys.readouterr().err
+    assert code == 2 and "--require-cgroups" in err and "memory" in err and "processes" in err
+    code = main(args + ["--out", str(tmp_path / "b")], assignments={"demo": demo_assignment()})
+    err = capsys.readouterr().err
+    assert code == 0 and "NOTE: not capped per sandbox as a whole" in err and "CPU" in err

@@ -12,7 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = ["grading_speedup_vs_nbgrader", "grading_scores_identical", "mlp_time_ratio_vs_torch_f64",
         "mlp_time_ratio_vs_torch_f32", "mlp_test_accuracy", "book_build_cold_s", "book_build_cached_s",
-        "gradcheck_full_s", "gradcheck_sparse_s", "mlp_fraction_of_matmul_peak", "check_latency_ch01_s"]
+        "gradcheck_full_s", "gradcheck_sparse_s", "mlp_fraction_of_matmul_peak", "check_latency_ch01_s",
+        "grading_dask_vs_local"]
 BOOLEAN_KEYS = {"grading_scores_identical"}
 
 

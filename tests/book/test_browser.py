@@ -231,3 +231,67 @@ def test_page_reads_in_a_browser(browser_context, served_book, book_page, book_h
     problems += [f"internal link does not resolve: {b}" for b in
                  broken_internal_links(found["links"], found["ids"], page_file, served_book, book_html)]
     assert not problems, f"{book_page}:\n" + "\n".join(problems)
+
+
+# ------------------------------------------------------------------------------------- phones
+PHONE = {"width": 390, "height": 844}
+
+# Elements of the page's main column that reach past the right edge of the viewport with no
+# scroll container around them that itself fits (so the reader cannot see or reach their end),
+# and boxes that scroll sideways without the shadow hint of book/_static/book.css. Hidden
+# elements and MathJax's assistive MathML (kept off-screen for screen readers) do not count.
+PHONE_OVERFLOW = """() => {
+  const W = document.documentElement.clientWidth;
+  const describe = e => e.tagName.toLowerCase() +
+      (typeof e.className === "string" && e.className ? "." + e.className.trim().split(/\\s+/).join(".") : "");
+  const scrolls = e => { const s = getComputedStyle(e);
+      return s.display !== "inline" && ["auto", "scroll"].includes(s.overflowX); };
+  const fittingScroller = el => { for (let a = el.parentElement; a && a !== document.body; a = a.parentElement)
+      if (scrolls(a) && a.getBoundingClientRect().right <= W + 1) return a; return null; };
+  const visible = e => !e.closest("mjx-assistive-mml") &&
+      e.checkVisibility({visibilityProperty: true, opacityProperty: true});
+  const bad = new Set(), overflowing = [], hintless = [];
+  for (const el of document.querySelectorAll("main *")) {
+    if (!visible(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right > W + 1 && !fittingScroller(el)) {
+      bad.add(el);
+      if (!bad.has(el.parentElement))
+        overflowing.push(`${describe(el)} reaches ${Math.round(r.right)} px: ${el.textContent.trim().slice(0, 60)}`);
+    }
+    if (scrolls(el) && el.scrollWidth > el.clientWidth + 1 && !el.closest("mjx-container:not([display])")
+        && !getComputedStyle(el).backgroundImage.includes("gradient"))
+      hintless.push(`${describe(el)}: ${el.textContent.trim().slice(0, 60)}`);
+  }
+  return {pageWidth: document.documentElement.scrollWidth, viewport: W, overflowing, hintless};
+}"""
+
+
+def test_page_fits_a_phone(chromium, served_book, book_page, toc_entries, artifacts_dir):
+    """At 390 px wide, does the page not scroll sideways, does every element of its column fit or
+    sit in a box that scrolls (wide formulas, tables, code, outputs), and does every such box
+    that does scroll show the hint that there is more?"""
+    context = chromium.new_context(viewport=PHONE, device_scale_factor=2)
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(served_book)
+                  else route.abort("blockedbyclient"))
+    page = context.new_page()
+    try:
+        page.goto(served_book + book_page, wait_until="load", timeout=LOAD_TIMEOUT_MS)
+        page.wait_for_load_state("networkidle", timeout=LOAD_TIMEOUT_MS)
+        page.evaluate(WAIT_FOR_MATHJAX)
+        page.evaluate(LOAD_ALL_IMAGES)
+        found = page.evaluate(PHONE_OVERFLOW)
+        name = urlsplit(book_page).path.removesuffix(".html")
+        if name in toc_entries:
+            shots = artifacts_dir / "screenshots" / "phone"
+            shots.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+    finally:
+        page.close()
+        context.close()
+    problems = []
+    if found["pageWidth"] > found["viewport"]:
+        problems.append(f"the page is {found['pageWidth']} px wide in a {found['viewport']} px viewport")
+    problems += [f"runs off the page: {o}" for o in found["overflowing"]]
+    problems += [f"scrolls with no hint: {h}" for h in found["hintless"]]
+    assert not problems, f"{book_page} at {PHONE['width']} px:\n" + "\n".join(problems)

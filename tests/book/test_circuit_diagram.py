@@ -83,3 +83,17 @@ def test_clear_errors(nodes, words):
     for w in words:
         assert w in str(info.value)
     plt.close("all")
+
+
+def test_wire_name_and_array_shape():
+    """Is a named wire drawn as "q = 3", and an array-valued wire as its shape (value and gradient)?"""
+    nodes = [dict(n) for n in NODES]
+    nodes[3]["wire"] = "q"
+    nodes[0].update(value=None, grad=None, shape=(2, 3))
+    ax = circuit_diagram.draw_circuit(nodes)
+    kinds = texts_by_kind(ax)
+    values = dict((n, t.get_text()) for n, t in kinds["value"])
+    grads = dict((n, t.get_text()) for n, t in kinds["grad"])
+    assert values["q"] == "q = 3"
+    assert values["x"] == "2×3" and grads["x"] == "2×3"
+    plt.close(ax.figure)

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from autograder.grader.plan import build_plan
 from autograder.grader.submission import Task, judge_submission, prepare
 from autograder.grader.sandbox import Limits
 
-from grader_helpers import DEMO, WorkerKillingSandbox, demo_assignment, needs_bwrap, notebook, submit, tree_hash, with_cell
+from grader_helpers import DEMO, FIXTURES, WorkerKillingSandbox, demo_assignment, needs_bwrap, notebook, submit, tree_hash, with_cell
 
 pytestmark = needs_bwrap
 
@@ -188,3 +189,87 @@ def test_outputs_are_derived_from_the_saved_records(batch):
     assert all(t["seconds"] >= 0 for t in ann.tests) and sum(t["seconds"] for t in ann.tests) > 0
     assert ann.fingerprint
     assert (out / "feedback" / "ann" / "demo" / "demo.html").read_text() == report.feedback_html(ann)
+
+
+class CountingPool(LocalPool):
+    """The local pool, counting the jobs it is given."""
+    def run(self, jobs, setup, done):
+        self.seen = []
+
+        def counted():
+            for job in jobs:
+                self.seen.append(job.student)
+                yield job
+        return super().run(counted(), setup, done)
+
+
+def _driver(subs, out):
+    """A grader process of its own (to be killed), grading ``subs`` into ``out`` one at a time."""
+    code = ("import sys\nsys.path.insert(0, sys.argv[3])\nfrom grader_helpers import demo_assignment\n"
+            "from autograder.grader.batch import grade_batch\nfrom autograder.grader.sandbox import Limits\n"
+            "grade_batch(sys.argv[1], sys.argv[2], {'demo': demo_assignment()}, workers=1, "
+            "limits=Limits(timeout=30), progress=False)\n")
+    return subprocess.Popen([sys.executable, "-c", code, str(subs), str(out), str(FIXTURES)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _children(pid):
+    found = []
+    for p in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{p}/stat") as fh:
+                if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(p))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _outputs(out):
+    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
+             if p.is_file() and p.parts[len(out.parts)] in ("feedback", "logs")}
+    con = sqlite3.connect(out / "gradebook.db")
+    scores = sorted(con.execute("select s.student_id, c.name, g.auto_score from grade g join base_cell c "
+                                "on g.cell_id = c.id join submitted_notebook n on g.notebook_id = n.id "
+                                "join submitted_assignment s on n.assignment_id = s.id"))
+    return (out / "grades.csv").read_text(), {k: v for k, v in files.items() if k.startswith("feedback")}, scores
+
+
+def test_killed_batch_resumes_and_ends_as_an_uninterrupted_one(tmp_path):
+    """A grader killed with SIGKILL mid-batch: do its workers exit with it, does the rerun grade
+    only the submissions without a saved outcome, and are grades.csv, the feedback and the
+    gradebook then identical to those of an uninterrupted run (same secret)?"""
+    subs = tmp_path / "subs"
+    names = [f"s{i}" for i in range(6)]
+    for i, name in enumerate(names):
+        nb = notebook("full") if i % 2 == 0 else with_cell(notebook("full"), f"def square(x):\n    return x * {i}")
+        submit(subs, name, nb)
+    out, whole = tmp_path / "out", tmp_path / "whole"
+    proc = _driver(subs, out)
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and len(list((out / "outcomes").glob("*.json"))) < 2:
+        time.sleep(0.2)
+    workers = [c for c in _children(proc.pid) if _alive(c)]
+    proc.kill()
+    proc.wait()
+    saved = {p.name for p in (out / "outcomes").glob("*.json")}
+    assert 2 <= len(saved) < len(names) and workers
+    time.sleep(3)
+    assert [w for w in workers if _alive(w)] == []
+    assert not (out / "grades.csv").exists()
+
+    pool = CountingPool(1)
+    grade_batch(subs, out, {"demo": demo_assignment()}, limits=Limits(timeout=30), progress=False, runner=pool)
+    assert len(pool.seen) == len(names) - len(saved)
+    whole.mkdir()
+    shutil.copy(out / ".grader-secret", whole / ".grader-secret")
+    grade_batch(subs, whole, {"demo": demo_assignment()}, workers=2, limits=Limits(timeout=30), progress=False)
+    assert _outputs(out) == _outputs(whole)

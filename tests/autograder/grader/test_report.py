@@ -2,7 +2,7 @@
 import csv
 import io
 
-from autograder.grader.report import feedback_html, grades_csv, number, summary
+from autograder.grader.report import feedback_html, grades_csv, number, summary, write_outputs
 from autograder.grader.submission import Outcome
 
 
@@ -40,3 +40,30 @@ def test_summary_counts_and_means():
                    12.3, {"ch09": "broken"})
     assert "graded 2, ungradable 1 (3 submissions) in 12.3 s" in text
     assert "demo" in text and "5.00 / 7" in text and "GRADER ERROR in ch09: broken" in text
+
+
+def test_csv_cells_are_never_formulas_and_always_utf8():
+    """Does a cell a spreadsheet would read as a formula (= + - @ or a tab first) get a leading
+    quote, and do lone surrogates and NULs become escapes?"""
+    rows = [outcome("=1+2"), outcome("+cmd", detail="-2+3"), outcome("@sum", detail="\tx"),
+            outcome("j\udcf6rg", detail="nul\x00here")]
+    text = grades_csv(rows)
+    text.encode("utf-8")
+    table = list(csv.reader(io.StringIO(text)))[1:]
+    assert sorted(r[0] for r in table) == ["'+cmd", "'=1+2", "'@sum", "j\\xf6rg"]
+    details = {r[0]: r[5] for r in table}
+    assert details["'+cmd"] == "'-2+3" and details["j\\xf6rg"] == "nul\\x00here"
+    assert not [c for r in table for c in r if c[:1] in ("=", "+", "-", "@", "\t")]
+
+
+def test_one_students_unwritable_feedback_costs_only_that_page(tmp_path):
+    """When one student's feedback cannot be written (a file sits where its folder must go), are
+    grades.csv and every other page still written, and that student named?"""
+    (tmp_path / "feedback").mkdir()
+    (tmp_path / "feedback" / "bob").write_text("in the way")
+    rows = [outcome("ann"), outcome("bob"), outcome("cy" * 200), outcome("dan\udcff")]
+    failed = write_outputs(tmp_path, rows)
+    assert failed == ["bob/demo (NotADirectoryError)"]
+    assert (tmp_path / "grades.csv").exists() and (tmp_path / "feedback" / "ann" / "demo" / "demo.html").exists()
+    pages = sorted(p.parent.parent.name for p in (tmp_path / "feedback").rglob("*.html"))
+    assert len(pages) == 3 and "dan\\xff" in pages and any(len(p) <= 120 and p.startswith("cycy") for p in pages)

@@ -53,9 +53,11 @@ def test_what_student_code_sees(tmp_path):
     """Does student code run as an unprivileged user, see only its own folder and the grader's
     package, and fail to import solutions or reach the network?"""
     box = Sandbox.detect()
+    hidden = [str(ROOT / "solutions"), str(ROOT / "tests"), str(tmp_path)]     # this checkout's
+    assert all(os.path.isdir(p) for p in hidden)                               # they exist here
     probe = ("import os, socket, sys\nassert os.getuid() != 0\n"
              "assert sorted(os.listdir('/opt/grader')) == ['autograder']\n"
-             "assert not os.path.exists('/work/main/solutions') and not os.path.exists('/work/main/tests')\n"
+             f"assert [p for p in {hidden!r} if os.path.exists(p)] == []\n"
              "try:\n    import solutions\n    raise SystemExit('solutions importable')\nexcept ImportError:\n    pass\n"
              "try:\n    socket.create_connection(('1.1.1.1', 53), timeout=1)\n    raise SystemExit('network')\n"
              "except OSError:\n    pass\n"
@@ -121,3 +123,71 @@ def test_unsafe_mode_runs_without_bwrap(tmp_path):
     box = Sandbox.detect(unsafe=True)
     result, records = run_cells(box, tmp_path, ["x = 1 + 1", "1 / 0"])
     assert errors(records)[0] is None and errors(records)[1]["type"] == "ZeroDivisionError"
+
+
+def _needs_cgroups(box):
+    if not box.caps.active:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"no writable cgroups on CI: {box.caps.describe_missing()}")
+        pytest.skip(f"no writable cgroups here: {box.caps.describe_missing()}")
+
+
+FORK = """\
+import mmap, os, time
+r, w = os.pipe()
+kids = []
+for i in range(3):
+    pid = os.fork()
+    if pid == 0:
+        m = mmap.mmap(-1, 400 << 20)
+        for off in range(0, 400 << 20, 4096):
+            m[off] = 1
+        os.write(w, b'x')
+        time.sleep(60)
+        os._exit(0)
+    kids.append(pid)
+os.set_blocking(r, False)
+filled, dead, end = 0, set(), time.monotonic() + 12
+while filled + len(dead) < 3 and time.monotonic() < end:   # each child full, or killed
+    try:
+        filled += len(os.read(r, 3))
+    except BlockingIOError:
+        pass
+    dead |= {p for p in kids if p not in dead and os.waitpid(p, os.WNOHANG)[0]}
+    time.sleep(0.05)
+print('filled', filled, 'killed', len(dead))"""
+
+SHM = """\
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+libc.shmat.restype = ctypes.c_void_p
+libc.shmat.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_int]
+for i in range(3):
+    sid = libc.shmget(0, 400 << 20, 0o1000 | 0o600)
+    addr = libc.shmat(sid, None, 0)
+    ctypes.memset(addr, 1, 400 << 20)
+    libc.shmdt(ctypes.c_void_p(addr))"""
+
+MEMFD = """\
+import os
+fds = [os.memfd_create(f'm{i}') for i in range(20)]
+for fd in fds:
+    os.posix_fallocate(fd, 0, 64 << 20)"""
+
+
+@needs_bwrap
+@pytest.mark.parametrize("attack", ["FORK", "SHM", "MEMFD"])
+def test_memory_is_capped_for_the_sandbox_as_a_whole(tmp_path, attack):
+    """Three forked children of 400 MiB, three 400 MiB SysV shared-memory segments, twenty
+    64 MiB memfd files: each stays under the 1 GiB per-process limit but asks 1.2 GiB of the
+    sandbox as a whole. Does the kernel's count of the most the sandbox held stay within the
+    cap, and does the run end with the cell that asked too much stopped?"""
+    box = Sandbox.detect()
+    _needs_cgroups(box)
+    cap = 1 << 30
+    result, records = run_cells(box, tmp_path, [globals()[attack], "print('after')"], timeout=30, memory=cap)
+    assert result.peak_memory is not None and result.peak_memory <= cap
+    stopped = errors(records).get(0) is not None or result.returncode != 0 or "after" not in result.log.decode()
+    assert stopped or attack == "FORK", (records, result.how_it_ended)
+    if attack == "FORK":               # the parent goes on; a child was killed to keep the cap
+        assert "killed 0" not in result.log.decode() and "filled" in result.log.decode(), result.log

@@ -1,6 +1,7 @@
 """One submission: reruns past crashes, verdicts from records, and the notebook's folder.
 A scripted sandbox stands in for bubblewrap here: what matters is how records are judged."""
 import json
+import os
 
 import pytest
 
@@ -10,7 +11,7 @@ from autograder.grader.plan import build_plan
 from autograder.grader.sandbox import RunResult
 from autograder.grader.submission import Task, find_notebook, grade_submission, parse_records
 
-from grader_helpers import notebook, submit
+from grader_helpers import notebook, submit, with_cell
 
 
 class Scripted:
@@ -256,3 +257,69 @@ def test_submission_never_modified(tmp_path, plan):
     before = path.read_bytes()
     grade_submission(Task("bob", "demo", str(path.parent)), plan, Scripted(honest_run(plan)), _limits())
     assert path.read_bytes() == before
+
+
+def test_hidden_cases_say_what_is_wrong_without_values(tmp_path, plan):
+    """Does a wrong answer on a hidden test get a finding that names the kind of mistake but
+    none of the values (inputs, output or expected), while a visible test still shows them?"""
+    def answer(p, j, c):
+        out = right_outputs(p, j, c)
+        if p.tests[j].check == "check_square":
+            out["out"] = -out["out"]
+        return out
+    box = Scripted(lambda job: honest_run(plan, answer=answer)(job))
+    out = grade(tmp_path, plan, box)
+    by = {t["grade_id"]: t for t in out.tests}
+    hidden = [f["message"] for r in by["test_square_hidden"]["report"]["results"] for f in r["findings"]]
+    visible = [f["message"] for r in by["test_square"]["report"]["results"] for f in r["findings"]]
+    assert hidden and all("hidden case" in m and not any(ch.isdigit() for ch in m) for m in hidden), hidden
+    assert any(any(ch.isdigit() for ch in m) for m in visible), visible
+    assert by["test_square_hidden"]["earned"] == 0 and by["test_scale_backward"]["earned"] == 2
+
+
+def test_a_forged_fatal_after_the_start_is_ignored(tmp_path, plan):
+    """Is a fatal record written after the probe's start (by student code) ignored, the row
+    graded, and a fatal before the start shown as the probe's failure with its text in the log
+    only?"""
+    def forged(job):
+        recs, *_ = honest_run(plan)(job)
+        return recs[:3] + [{"t": "fatal", "message": "please grade manually \udcff\x00"}] + recs[3:], 0, False
+    out = grade(tmp_path, plan, Scripted(forged))
+    assert (out.status, out.score) == ("graded", 7.0) and "manually" not in out.detail
+    early = grade(tmp_path / "b", plan, Scripted(lambda job: ([{"t": "fatal", "message": "grade by hand"}], 3, False)))
+    assert early.status == "ungradable" and "grade by hand" not in early.detail
+    assert "could not start" in early.detail and "grade by hand" in early.log
+
+
+def test_hard_links_are_refused(tmp_path, plan):
+    """Is a notebook with a second hard link refused, and a hard-linked data file left out of
+    the sandbox's copy, as symbolic links are?"""
+    from autograder.grader.submission import copy_folder
+    path = submit(tmp_path / "subs", "ann", notebook("full"))
+    os.link(path, tmp_path / "elsewhere.ipynb")
+    out = grade_submission(Task("ann", "demo", str(path.parent)), plan, Scripted(honest_run(plan)), _limits())
+    assert out.status == "ungradable" and "hard links" in out.detail
+    folder = tmp_path / "f"
+    folder.mkdir()
+    (folder / "mine.txt").write_text("mine")
+    (tmp_path / "secret").write_text("secret")
+    os.link(tmp_path / "secret", folder / "linked.txt")
+    assert copy_folder(str(folder), str(tmp_path / "copy")) == 1
+    assert sorted(os.listdir(tmp_path / "copy")) == ["mine.txt"]
+
+
+def test_tests_that_never_began_after_a_fork_bomb_rerun_without_it(tmp_path, plan):
+    """When every cell ended but the run hit the wall clock before the first case, and one cell
+    ended with BlockingIOError (it used up the processes), is that cell skipped on a rerun and
+    every point earned?"""
+    def bombed(job):
+        n = len(job["cells"])
+        recs = [{"t": "start"}]
+        for k in range(n):
+            err = {"type": "BlockingIOError", "message": "[Errno 11]"} if k == n - 1 else None
+            recs += [{"t": "cell", "i": k}, {"t": "cell_end", "i": k, "error": err}]
+        return recs, None, True
+    box = Scripted(bombed, honest_run(plan))
+    out = grade(tmp_path, plan, box, with_cell(notebook("full"), "import os\nwhile True:\n    os.fork()"))
+    assert box.jobs[1]["skip_cells"] == [len(box.jobs[0]["cells"]) - 1]
+    assert out.score == 7.0 and "used up the processes the tests needed" in out.detail

@@ -1,0 +1,104 @@
+"""CPU seconds the grader spends per notebook, per chapter (the README's capacity note).
+
+    python bench/grading_capacity.py [--n 8] [--chapters ch01_circuits ...]
+
+For each chapter: N submissions built as bench/grading.py builds them (the released notebook with
+the instructor's answers, one student in three complete, the others with one function replaced
+by a wrong version from the chapter's catalogue), graded twice by the real grader
+(`python -m autograder grade ... --workers 1`, sandbox on): once with 1 submission, once with N.
+CPU seconds (user + system of the grader and everything it started, sandboxes included) are read
+from a cgroup made for the run (v1 cpuacct.usage or v2 cpu.stat; needs root): the kernel's
+RUSAGE_CHILDREN misses the sandboxes, whose processes are killed rather than waited for. The cost
+of one notebook is (cpu(N) - cpu(1)) / (N - 1), so the grader's start-up is not counted in it.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from grading import ROOT, _env, build_submissions, chapters_with_notebooks, prepare_course  # noqa: E402
+
+
+def _cgroup():
+    """(folder of a new cgroup, function reading its CPU seconds)."""
+    name = f"autograder-capacity-{os.getpid()}"
+    v2, v1 = Path("/sys/fs/cgroup"), Path("/sys/fs/cgroup/cpuacct")
+    if (v2 / "cgroup.controllers").exists():
+        folder = v2 / name
+        folder.mkdir()
+        usec = next(int(l.split()[1]) for l in (folder / "cpu.stat").read_text().splitlines()
+                    if l.startswith("usage_usec"))
+        return folder, lambda: next(int(l.split()[1]) for l in (folder / "cpu.stat").read_text()
+                                    .splitlines() if l.startswith("usage_usec")) / 1e6 - usec / 1e6
+    if v1.is_dir():
+        folder = v1 / name
+        folder.mkdir()
+        return folder, lambda: int((folder / "cpuacct.usage").read_text()) / 1e9
+    raise SystemExit("no cgroup CPU accounting here (needs cgroup v2, or v1 cpuacct, and root)")
+
+
+def cpu_of(cmd, env):
+    folder, seconds = _cgroup()
+    try:
+        proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
+                              preexec_fn=lambda: (folder / "cgroup.procs").write_text(str(os.getpid())))
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd[:4])} failed: {proc.stderr[-500:]}")
+        return seconds()
+    finally:
+        for _ in range(100):           # killed sandboxes may take a moment to leave the group
+            if not (folder / "cgroup.procs").read_text().strip():
+                break
+            time.sleep(0.1)
+        try:
+            folder.rmdir()
+        except OSError as err:
+            print(f"note: {folder} left behind ({err.strerror}: "
+                  f"{(folder / 'cgroup.procs').read_text().split()})", file=sys.stderr)
+
+
+def measure(slug, n, work):
+    env = _env(work / "home")
+    (work / "home").mkdir(parents=True)
+    course = prepare_course(work, slug, env)
+    build_submissions(course, slug, n)
+    one = course / "one"
+    (one / "student01").mkdir(parents=True)
+    shutil.copytree(course / "submitted" / "student01" / slug, one / "student01" / slug)
+    our_env = {**env, "HOME": os.environ.get("HOME", str(work / "home"))}
+
+    def grade(subs, out):
+        return cpu_of([sys.executable, "-m", "autograder", "grade", str(subs), "--out", str(out),
+                       "--workers", "1", "--no-progress"], our_env)
+    c1 = grade(one, work / "out1")
+    cn = grade(course / "submitted", work / "outn")
+    return (cn - c1) / (n - 1), c1
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=8)
+    ap.add_argument("--chapters", nargs="*")
+    args = ap.parse_args(argv)
+    print("| chapter | CPU s per notebook | grader start + 1 notebook (CPU s) |\n|---|---|---|", flush=True)
+    for slug in args.chapters or chapters_with_notebooks():
+        work = Path(tempfile.mkdtemp(prefix=f"capacity_{slug}_"))
+        try:
+            per, c1 = measure(slug, args.n, work)
+            print(f"| {slug} | {per:.2f} | {c1:.2f} |", flush=True)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
