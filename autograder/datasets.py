@@ -2,6 +2,8 @@
 
     digits() -> (X (1797, 64) float64 pixels 0..16, y (1797,) int64 labels 0..9)
     digits_split(test_size=360, seed=0, standardize=True) -> X_train, y_train, X_test, y_test
+    wave(n=30) -> x (n, 1), y (n, 1)       generated here: y = sin(1.5 x) on [-2, 2] (chapter 3)
+    wave_start(hidden=8, seed=3) -> {"W1": (1, H), "b1": (H,), "W2": (H, 1), "b2": (1,)}
 
 The digits are scikit-learn's 8x8 handwritten digits. They are read from the file scikit-learn
 installs (``sklearn/datasets/data/digits.csv.gz``) without importing scikit-learn, whose import
@@ -80,3 +82,19 @@ SVM_POINTS = {"X": ((1.2, 0.7), (-0.3, -0.5), (3.0, 0.1), (-0.1, -1.0), (-1.0, 1
               "w0": (1.0, -2.0, -1.0)}
 SVM_COST_EXAMPLE = {"w": (0.1, 0.2, 0.3), "X": ((1.2, 0.7), (-0.3, 0.5), (3.0, 2.5)), "y": (1.0, -1.0, 1.0),
                     "alpha": 0.1}
+
+
+# Chapter 3's training exercise: a small regression set generated in code, and the starting
+# weights of its network Linear -> Sigmoid -> Linear -> MSE (hidden units: the columns of W1).
+def wave(n=30):
+    """x (n, 1) evenly spaced in [-2, 2] and y (n, 1) = sin(1.5 x): fresh float64 arrays."""
+    x = np.linspace(-2.0, 2.0, int(n)).reshape(-1, 1)
+    return x, np.sin(1.5 * x)
+
+
+def wave_start(hidden=8, seed=3):
+    """Starting weights for ``wave``: {"W1": (1, H) normal, "b1": (H,) normal / 2,
+    "W2": (H, 1) normal / sqrt(H), "b2": (1,) zeros}, drawn from ``np.random.default_rng(seed)``."""
+    rng = np.random.default_rng(seed)
+    return {"W1": rng.normal(size=(1, hidden)), "b1": 0.5 * rng.normal(size=hidden),
+            "W2": rng.normal(size=(hidden, 1)) / np.sqrt(hidden), "b2": np.zeros(1)}

@@ -237,3 +237,8 @@ def multiply_gradient(x, y):
 def ascend(inputs, grads, step_size=0.01):
     """Move each input by step_size times its derivative; returns the new list of floats."""
     return [v + step_size * g for v, g in zip(inputs, grads)]
+
+
+# Training by hand (random local search on the neuron, a ReLU net trained by pulls) is in a part module.
+from solutions.ch01_circuits_search import (neuron_random_search, relu_net_pull_step,  # noqa: E402,F401
+                                            train_relu_net)

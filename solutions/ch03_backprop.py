@@ -185,3 +185,6 @@ PAIRS = {
 }
 """Every forward/backward pair of this module, by name."""
 
+
+# Training a network built from the engine's nodes: a part module.
+from solutions.ch03_backprop_train import train_graph  # noqa: E402,F401

@@ -233,3 +233,7 @@ check_neuron = NeuronCheck(
                    "starting from the output's grad set to gradient_top.",
            "upstream": "Set the output unit's grad to gradient_top before the gates' backward."})
 check_gradient_step = GradientStepCheck("gradient_step", default_seed=303)
+
+# Training by hand: random search on the neuron, the ReLU net's pull step and training loop.
+from autograder.checks.ch01_circuits_search import (check_neuron_random_search,  # noqa: E402,F401
+                                                    check_relu_net_pull_step, check_train_relu_net)

@@ -130,3 +130,7 @@ check_squared_chain_backward = ExpressionBackward(
     hints={"scale": "x2 * x2 is a reused wire: both of its entries send back x2 * dout.",
            "mismatch": "Go through x1 = a*b + c, x2 = x1*d, out = x2*x2 in reverse order, one "
                        "intermediate at a time."})
+
+# Forward passes of two nodes, the update step and training on the engine: a part module.
+from autograder.checks.ch03_backprop_train import (check_linear_forward, check_sgd_update,  # noqa: E402,F401
+                                                   check_sigmoid_forward, check_train_graph)

@@ -133,3 +133,108 @@ check_step_decay = StepDecayCheck(
     hints={"value": "The rate stays at lr0 for t = 0 .. every - 1, and is multiplied by drop once more "
                     "at each multiple of every.",
            "scale": "At t = 0 the rate is lr0 itself; it first drops at t = every."})
+
+
+# --------------------------------------------------------------------------- smooth schedules
+#   exponential_decay(lr0, t, k) -> lr         lr0 * exp(-k t)
+#   inverse_time_decay(lr0, t, tau) -> lr      lr0 * tau / max(t, tau)
+#   descend_quartic(x0, step_size, precision, max_steps) -> (x, steps)
+class DecayCheck(Check):
+    """Grades a schedule ``fn(lr0, t, rate)`` at t = 0 .. last; declared with ``settings`` (pairs
+    (lr0, rate), lr0 scaled by a random factor from the seed) and the rate's name ``rate``."""
+    rate = "k"
+    last = 30
+    settings = ((0.1, 0.1), (1.0, 0.5))
+
+    def cases(self, seed, settings=None, last=None):
+        rng = np.random.default_rng(seed)
+        last = self.last if last is None else int(last)
+        out = []
+        for lr0, rate in (self.settings if settings is None else settings):
+            lr0 = float(lr0) * float(rng.uniform(0.5, 2.0))
+            out.append(Case(f"lr0={lr0:.4g}, {self.rate}={rate:g}, t = 0..{last}",
+                            {"lr0": lr0, "rate": rate, "ts": list(range(last + 1))}))
+        return out
+
+    def call(self, inputs, schedule):
+        return {"rates": [float(schedule(inputs["lr0"], t, inputs["rate"])) for t in inputs["ts"]]}
+
+    def expected(self, inputs, ref):
+        return self.call(inputs, getattr(ref, self.functions[0]))
+
+    def judge(self, inputs, outputs, expected):
+        got, want = np.array(outputs["rates"], dtype=np.float64), np.array(expected["rates"])
+        f = value_finding("learning rates", got, want)
+        if not f.passed and f.diagnosis != "shape":
+            bad = ~np.isclose(got, want, rtol=1e-6, atol=0)
+            t = inputs["ts"][int(np.argmax(bad))] if bad.any() else inputs["ts"][0]
+            f.message = (f"the rate at t = {t} is {got[t]:.6g}, expected {want[t]:.6g} "
+                         f"({int(bad.sum())} of the {len(want)} rates for t = 0..{inputs['ts'][-1]} "
+                         "are wrong)." + (f" Every rate is {got[t] / want[t]:.4g} times the right one."
+                                          if f.diagnosis == "scale" else ""))
+        return [f]
+
+
+class DescendQuartic(Check):
+    """Grades descend_quartic(x0, step_size, precision, max_steps) -> (x, steps): where the run
+    stops (next to 9/4, within ``NEAR``, and where the reference's run stops) and how many updates
+    it made. ``settings``: (lo, hi, step_size, precision); x0 is lo when lo == hi, else drawn in
+    [lo, hi] from the seed."""
+    NEAR = 1e-3        #: the stated tolerance on |x - 9/4|
+    max_steps = 20_000
+
+    def cases(self, seed, settings=((6.0, 6.0, 0.01, 1e-5), (2.6, 4.5, 0.005, 1e-6))):
+        rng = np.random.default_rng(seed)
+        out = []
+        for lo, hi, step, precision in settings:
+            x0 = float(lo) if lo == hi else round(float(rng.uniform(lo, hi)), 6)
+            out.append(Case(f"x0={x0:g}, step_size={step:g}, precision={precision:g}",
+                            {"x0": x0, "step_size": float(step), "precision": float(precision),
+                             "max_steps": self.max_steps}))
+        return out
+
+    def call(self, inputs, descend_quartic):
+        with np.errstate(all="ignore"):
+            x, steps = descend_quartic(inputs["x0"], inputs["step_size"], inputs["precision"],
+                                       inputs["max_steps"])
+        return {"x": float(x), "steps": steps if isinstance(steps, (int, np.integer)) else float(steps)}
+
+    def expected(self, inputs, ref):
+        x, steps = ref.descend_quartic(inputs["x0"], inputs["step_size"], inputs["precision"],
+                                       inputs["max_steps"])
+        return {"x": x, "steps": steps}
+
+    def judge(self, inputs, outputs, expected):
+        x, steps = outputs["x"], outputs["steps"]
+        gap = abs(x - 2.25) if np.isfinite(x) else np.inf
+        near = gap <= self.NEAR and abs(x - expected["x"]) <= 1e-7 * max(1.0, abs(expected["x"]))
+        if near:
+            fx = Finding("x", True, f"the run stops at x = {x:.8g}, {gap:.1e} from 9/4.", "ok")
+        elif gap <= self.NEAR:
+            fx = Finding("x", False, f"the run stops at x = {x:.10g}, near 9/4 but not where the stated "
+                         f"loop stops ({expected['x']:.10g}): return the iterate after the last update, "
+                         "the one whose move was no more than precision.", "value")
+        else:
+            fx = Finding("x", False, f"the run stops at x = {x:.6g}, not within {self.NEAR:g} of the "
+                         "minimum 9/4." + (" It went uphill: a descent step subtracts "
+                                           "step_size * f'(x)." if not np.isfinite(x) or x > 6 else ""),
+                         "sign" if not np.isfinite(x) or abs(x) > 10 else "value")
+        ok = isinstance(steps, int) and steps == expected["steps"]
+        fs = Finding("steps", ok, f"{steps} updates" + (" (right)." if ok else
+                     f", expected {expected['steps']}: count every update, the last one (whose move "
+                     "was no more than precision) included, and return the count as an int."),
+                     "ok" if ok else "value")
+        return [fx, fs]
+
+
+check_exponential_decay = DecayCheck(
+    "exponential_decay", default_seed=707,
+    hints={"value": "The rate is lr0 times e to the power -k t: it starts at lr0 and shrinks by the same "
+                    "factor e^(-k) at every step."})
+check_inverse_time_decay = DecayCheck(
+    "inverse_time_decay", default_seed=708, rate="tau", last=40,
+    settings=((0.1, 10), (1.0, 3)),
+    hints={"value": "The rate stays at lr0 while t <= tau, then falls like 1/t: lr0 * tau / t."})
+check_descend_quartic = DescendQuartic(
+    "descend_quartic", points=2, default_seed=709,
+    hints={"value": "f'(x) = 4x^3 - 9x^2; stop after the first update that moves x by no more than precision."})

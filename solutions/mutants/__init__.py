@@ -52,13 +52,18 @@ class Catalogue(list):
     def __init__(self, module):
         super().__init__()
         checks = checks_of(load(module.rsplit(".", 1)[-1])).values()
-        self.owner = {f: c.name for c in checks for f in c.functions}
+        self.owner = {}
+        for c in checks:            # an object graded by two checks belongs to the first by default
+            for f in c.functions:
+                self.owner.setdefault(f, c.name)
 
-    def __call__(self, target, name, diagnosis=None, **params):
+    def __call__(self, target, name, diagnosis=None, *, check=None, **params):
+        """``check``: the check that grades the mutant, when its target is graded by more than
+        one (a node class whose forward and backward are graded apart)."""
         def register(obj):
             first = target if isinstance(target, str) else target[0]
             student = obj if isinstance(target, str) else dict(zip(target, obj))
-            self.append(Mutant(self.owner[first], name, student, diagnosis, params, first))
+            self.append(Mutant(check or self.owner[first], name, student, diagnosis, params, first))
             return obj
         return register
 

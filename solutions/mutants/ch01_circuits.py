@@ -247,3 +247,201 @@ class MulForwardFloat(MultiplyGate):
 class NeuronForwardFloat(Neuron):
     def forward(self, a, b, c, x, y):
         return super().forward(a, b, c, x, y).value
+
+
+# --------------------------------------------------------------------------- random local search
+import numpy as np  # noqa: E402  (the mutants below use numpy, as the notebook's section does)
+
+
+def _neuron(p, x, y):
+    return 1.0 / (1.0 + math.exp(-(p[0] * x + p[1] * y + p[2])))
+
+
+@wrong("neuron_random_search", "keeps every tweak (a random walk)", "value")
+def rs_keeps_all(params, x, y, steps=100, tweak_amount=0.01, rng=None):
+    best = np.array(params, dtype=float)
+    outputs = [_neuron(best, x, y)]
+    for _ in range(steps):
+        best = best + tweak_amount * rng.uniform(-1.0, 1.0, size=3)
+        outputs.append(_neuron(best, x, y))
+    return best, np.array(outputs)
+
+
+@wrong("neuron_random_search", "keeps the tweak when the output is smaller", "sign")
+def rs_minimises(params, x, y, steps=100, tweak_amount=0.01, rng=None):
+    best = np.array(params, dtype=float)
+    outputs = [_neuron(best, x, y)]
+    for _ in range(steps):
+        trial = best + tweak_amount * rng.uniform(-1.0, 1.0, size=3)
+        out = _neuron(trial, x, y)
+        if out < outputs[-1]:
+            best = trial
+            outputs.append(out)
+        else:
+            outputs.append(outputs[-1])
+    return best, np.array(outputs)
+
+
+@wrong("neuron_random_search", "tweaks the starting parameters every time", "value")
+def rs_from_start(params, x, y, steps=100, tweak_amount=0.01, rng=None):
+    start = np.array(params, dtype=float)
+    best, outputs = start, [_neuron(start, x, y)]
+    for _ in range(steps):
+        trial = start + tweak_amount * rng.uniform(-1.0, 1.0, size=3)
+        out = _neuron(trial, x, y)
+        if out > outputs[-1]:
+            best = trial
+        outputs.append(max(out, outputs[-1]))
+    return best, np.array(outputs)
+
+
+@wrong("neuron_random_search", "one draw per parameter (another stream)", "value")
+def rs_three_draws(params, x, y, steps=100, tweak_amount=0.01, rng=None):
+    best = np.array(params, dtype=float)
+    outputs = [_neuron(best, x, y)]
+    for _ in range(steps):
+        tweak = np.array([rng.uniform(-1.0, 1.0) for _ in range(3)])
+        trial = best + tweak_amount * tweak[::-1]
+        out = _neuron(trial, x, y)
+        if out > outputs[-1]:
+            best = trial
+        outputs.append(max(out, outputs[-1]))
+    return best, np.array(outputs)
+
+
+@wrong("neuron_random_search", "tweaks only upwards (uniform(0, 1))", "value")
+def rs_upwards(params, x, y, steps=100, tweak_amount=0.01, rng=None):
+    best = np.array(params, dtype=float)
+    outputs = [_neuron(best, x, y)]
+    for _ in range(steps):
+        trial = best + tweak_amount * rng.uniform(0.0, 1.0, size=3)
+        out = _neuron(trial, x, y)
+        if out > outputs[-1]:
+            best = trial
+        outputs.append(max(out, outputs[-1]))
+    return best, np.array(outputs)
+
+
+@wrong("neuron_random_search", "changes params in place", "value")
+def rs_in_place(params, x, y, steps=100, tweak_amount=0.01, rng=None):
+    outputs = [_neuron(params, x, y)]
+    for _ in range(steps):
+        tweak = tweak_amount * rng.uniform(-1.0, 1.0, size=3)
+        out = _neuron(params + tweak, x, y)
+        if out > outputs[-1]:
+            params += tweak
+        outputs.append(max(out, outputs[-1]))
+    return params, np.array(outputs)
+
+
+@wrong("neuron_random_search", "outputs without the starting output", "shape")
+def rs_no_start(params, x, y, steps=100, tweak_amount=0.01, rng=None):
+    best = np.array(params, dtype=float)
+    outputs, top = [], _neuron(best, x, y)
+    for _ in range(steps):
+        trial = best + tweak_amount * rng.uniform(-1.0, 1.0, size=3)
+        out = _neuron(trial, x, y)
+        if out > top:
+            best, top = trial, out
+        outputs.append(top)
+    return best, np.array(outputs)
+
+
+# --------------------------------------------------------------------------- the ReLU net, one pull
+def _pull_step(params, point, label, step_size, reg, *, flip=1.0, gate=True, bias_springs=False,
+               springs=True, step=None, gate_on_output=False):
+    W1, b1, w2, b2 = params["W1"], params["b1"], params["w2"], params["b2"]
+    pre = W1 @ point + b1
+    hidden = np.maximum(0.0, pre)
+    score = hidden @ w2 + b2
+    pull = 1.0 if label > 0 and score < 1 else -1.0 if label < 0 and score > -1 else 0.0
+    pull *= flip
+    dw2, db2 = hidden * pull, pull
+    dhidden = w2 * pull
+    if gate:
+        dhidden = dhidden * ((hidden if gate_on_output else pre) > 0)
+    dW1, db1 = np.outer(dhidden, point), dhidden
+    k = reg if springs else 0.0
+    dW1, dw2 = dW1 - k * W1, dw2 - k * w2
+    if bias_springs:
+        db1, db2 = db1 - reg * b1, db2 - reg * b2
+    s = step_size if step is None else step
+    return {"W1": W1 + s * dW1, "b1": b1 + s * db1, "w2": w2 + s * dw2, "b2": b2 + s * db2}
+
+
+def _variant(**kw):
+    return lambda params, point, label, step_size, reg: _pull_step(params, point, label, step_size, reg, **kw)
+
+
+P = "relu_net_pull_step"
+wrong(P, "moves against the pull", "sign", kinds=("up", "down"))(_variant(flip=-1.0))
+wrong(P, "no ReLU gate on the way back", "value", kinds=("dead",), seed=7)(_variant(gate=False))
+wrong(P, "springs on the biases too", "value")(_variant(bias_springs=True))
+wrong(P, "no springs", "zero", kinds=("none",))(_variant(springs=False))
+wrong(P, "fixed step 0.01 whatever step_size", "scale", step_size=0.05)(_variant(step=0.01))
+
+
+@wrong(P, "changes params in place", "value")
+def pull_in_place(params, point, label, step_size, reg):
+    new = _pull_step(params, point, label, step_size, reg)
+    for k in new:
+        if k != "b2":
+            params[k] += new[k] - params[k]
+    params["b2"] = new["b2"]
+    return params
+
+
+@wrong(P, "forgets the pull on w2 (only W1 learns)", "zero", kinds=("up", "down"))
+def pull_no_w2(params, point, label, step_size, reg):
+    new = _pull_step(params, point, label, step_size, 0.0)
+    return {**new, "w2": params["w2"].copy(), "b2": params["b2"],
+            "W1": new["W1"] - step_size * reg * params["W1"]}
+
+
+# --------------------------------------------------------------------------- the ReLU net, training
+T = "train_relu_net"
+
+
+@wrong(T, "every update starts from the initial parameters", "value")
+def train_from_start(X, y, order, params, step_size=0.01, reg=0.1):
+    new = params
+    for i in order:
+        new = _pull_step(params, X[i], y[i], step_size, reg)
+    return new
+
+
+@wrong(T, "visits the points in turn instead of by order", "value")
+def train_in_turn(X, y, order, params, step_size=0.01, reg=0.1):
+    for t in range(len(order)):
+        i = t % len(y)
+        params = _pull_step(params, X[i], y[i], step_size, reg)
+    return params
+
+
+@wrong(T, "one update too few", "value")
+def train_one_short(X, y, order, params, step_size=0.01, reg=0.1):
+    for i in order[:-1]:
+        params = _pull_step(params, X[i], y[i], step_size, reg)
+    return params
+
+
+@wrong(T, "pulls the wrong way", "value")
+def train_against(X, y, order, params, step_size=0.01, reg=0.1):
+    for i in order:
+        params = _pull_step(params, X[i], y[i], step_size, reg, flip=-1.0)
+    return params
+
+
+@wrong(T, "no ReLU gate on the way back", "value")
+def train_no_gate(X, y, order, params, step_size=0.01, reg=0.1):
+    for i in order:
+        params = _pull_step(params, X[i], y[i], step_size, reg, gate=False)
+    return params
+
+
+@wrong(T, "returns the starting parameters", "value")
+def train_returns_start(X, y, order, params, step_size=0.01, reg=0.1):
+    trained = params
+    for i in order:
+        trained = _pull_step(trained, X[i], y[i], step_size, reg)
+    return params

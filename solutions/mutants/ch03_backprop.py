@@ -106,3 +106,4 @@ wrong(CH, "flipped sign", "sign")(negated(ref.squared_chain_backward))
 wrong(CH, "dc skips the factor d")(_chain(dc_from="dx2"))
 
 from solutions.mutants import ch03_backprop_graph  # noqa: E402,F401 - registers the node and sort mutants
+from solutions.mutants import ch03_backprop_train  # noqa: E402,F401 - forward, update and training mutants

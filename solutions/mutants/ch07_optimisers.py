@@ -164,8 +164,6 @@ def sd_rounds(lr0, t, drop=0.5, every=10):
     return lr0 * drop ** round(t / every)
 
 
-
-
 wrong(M, "moves by the old velocity", "value")(   # w + v with v from the last call, then v is updated
     rule("velocity", velocity(), lambda c, v, dw: (v + c["learning_rate"] * dw) / c["momentum"]))
 wrong(D, "t starts at 0", "value")(partial(_adam, t_shift=-1))   # bias correction divides by 1 - beta**0 = 0
@@ -184,3 +182,135 @@ def sd_never_ends(lr0, t, drop=0.5, every=10):
     return lr0 * drop ** (drops - 1 if drops else 0)
 wrong("adagrad", "returns next_w as a list", "shape")(
     lambda w, dw, config: (lambda next_w, c: (next_w.tolist(), c))(*rule("cache", summed, scaled_step())(w, dw, config)))
+
+
+# --------------------------------------------------------------------------- smooth schedules
+@wrong("exponential_decay", "grows: exp(+k t)", "value")
+def ed_grows(lr0, t, k=0.1):
+    return lr0 * np.exp(k * t)
+
+
+@wrong("exponential_decay", "divides t by k: exp(-t / k)", "value")
+def ed_divides(lr0, t, k=0.1):
+    return lr0 * np.exp(-t / k)
+
+
+@wrong("exponential_decay", "forgets lr0", "scale")
+def ed_no_lr0(lr0, t, k=0.1):
+    return np.exp(-k * t)
+
+
+@wrong("exponential_decay", "subtracts k t (linear decay)", "value")
+def ed_linear(lr0, t, k=0.1):
+    return lr0 * (1 - k * t)
+
+
+@wrong("exponential_decay", "multiplies by k instead of exponentiating", "value")
+def ed_times_k(lr0, t, k=0.1):
+    return lr0 * k ** t
+
+
+@wrong("exponential_decay", "counts t from 1", "scale")
+def ed_from_one(lr0, t, k=0.1):
+    return lr0 * np.exp(-k * (t + 1))
+
+
+@wrong("inverse_time_decay", "lr0 / (1 + t) whatever tau", "value")
+def itd_plain(lr0, t, tau=10):
+    return lr0 / (1 + t)
+
+
+@wrong("inverse_time_decay", "no max: lr0 * tau / t", "value")
+def itd_no_max(lr0, t, tau=10):
+    return lr0 * tau / t if t else lr0 * tau
+
+
+@wrong("inverse_time_decay", "min instead of max", "value")
+def itd_min(lr0, t, tau=10):
+    return lr0 * tau / min(max(t, 1), tau)
+
+
+@wrong("inverse_time_decay", "forgets the factor tau", "scale")
+def itd_no_tau(lr0, t, tau=10):
+    return lr0 / max(t, tau)
+
+
+@wrong("inverse_time_decay", "falls from t = 0: lr0 / (1 + t / tau)", "value")
+def itd_smooth(lr0, t, tau=10):
+    return lr0 / (1 + t / tau)
+
+
+# --------------------------------------------------------------------------- descent on the quartic
+@wrong("descend_quartic", "climbs: x + step_size * f'(x), on numpy floats", "sign")
+def dq_ascent(x0=6.0, step_size=0.01, precision=1e-5, max_steps=100_000):
+    x = np.float64(x0)
+    for steps in range(1, max_steps + 1):
+        new = x + step_size * (4 * x ** 3 - 9 * x ** 2)
+        if not np.isfinite(new) or abs(new - x) <= precision:
+            return new, steps
+        x = new
+    return x, max_steps
+
+
+@wrong("descend_quartic", "derivative 4x^3 - 3x^2 (power rule slip)", "value")
+def dq_wrong_derivative(x0=6.0, step_size=0.01, precision=1e-5, max_steps=100_000):
+    x = x0
+    for steps in range(1, max_steps + 1):
+        new = x - step_size * (4 * x ** 3 - 3 * x ** 2)
+        if abs(new - x) <= precision:
+            return new, steps
+        x = new
+    return x, max_steps
+
+
+@wrong("descend_quartic", "stops when |f'(x)| is small, not the step", "value")
+def dq_gradient_stop(x0=6.0, step_size=0.01, precision=1e-5, max_steps=100_000):
+    x, steps = x0, 0
+    while abs(4 * x ** 3 - 9 * x ** 2) > precision and steps < max_steps:
+        x = x - step_size * (4 * x ** 3 - 9 * x ** 2)
+        steps += 1
+    return x, steps
+
+
+@wrong("descend_quartic", "does not count the last update", "value")
+def dq_off_by_one(x0=6.0, step_size=0.01, precision=1e-5, max_steps=100_000):
+    x, steps = x0, 0
+    while True:
+        new = x - step_size * (4 * x ** 3 - 9 * x ** 2)
+        if abs(new - x) <= precision:
+            return new, steps
+        x = new
+        steps += 1
+
+
+@wrong("descend_quartic", "returns the iterate before the last update", "value")
+def dq_old_x(x0=6.0, step_size=0.01, precision=1e-5, max_steps=100_000):
+    x = x0
+    for steps in range(1, max_steps + 1):
+        new = x - step_size * (4 * x ** 3 - 9 * x ** 2)
+        if abs(new - x) <= precision:
+            return x, steps
+        x = new
+    return x, max_steps
+
+
+@wrong("descend_quartic", "ignores x0 (always starts at 6)", "value")
+def dq_fixed_start(x0=6.0, step_size=0.01, precision=1e-5, max_steps=100_000):
+    x = 6.0
+    for steps in range(1, max_steps + 1):
+        new = x - step_size * (4 * x ** 3 - 9 * x ** 2)
+        if abs(new - x) <= precision:
+            return new, steps
+        x = new
+    return x, max_steps
+
+
+@wrong("descend_quartic", "climbs: x + step_size * f'(x), on Python floats (OverflowError)", "error")
+def dq_ascent_overflows(x0=6.0, step_size=0.01, precision=1e-5, max_steps=100_000):
+    x = x0
+    for steps in range(1, max_steps + 1):
+        new = x + step_size * (4 * x ** 3 - 9 * x ** 2)
+        if abs(new - x) <= precision:
+            return new, steps
+        x = new
+    return x, max_steps

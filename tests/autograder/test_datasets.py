@@ -55,3 +55,18 @@ def test_split_returns_fresh_writable_copies():
     X_tr, _, _, _ = datasets.digits_split()
     X_tr[:] = 0.0
     assert np.any(datasets.digits_split()[0] != 0.0)
+
+
+def test_wave_and_its_start_are_fresh_and_deterministic():
+    """Are wave() and wave_start() the stated shapes, the same on every call, and fresh arrays
+    (changing one does not change the next)?"""
+    from autograder.datasets import wave, wave_start
+    x, y = wave()
+    assert x.shape == y.shape == (30, 1) and x[0, 0] == -2.0 and x[-1, 0] == 2.0
+    assert np.array_equal(y, np.sin(1.5 * x))
+    start = wave_start()
+    assert {k: v.shape for k, v in start.items()} == {"W1": (1, 8), "b1": (8,), "W2": (8, 1), "b2": (1,)}
+    x[:] = 0.0
+    start["W1"][:] = 0.0
+    assert wave()[0][0, 0] == -2.0 and np.any(wave_start()["W1"] != 0.0)
+    assert all(np.array_equal(a, b) for a, b in zip(wave_start(4, 7).values(), wave_start(4, 7).values()))

@@ -156,3 +156,39 @@ def test_inverse_time_decay_by_hand():
     """Does the 1/t schedule stay at lr0 up to t = tau, then fall to a half at 2 tau and a quarter at 4 tau?"""
     t = np.array([0, 5, 10, 20, 40])
     assert O.inverse_time_decay(0.8, t, tau=10) == pytest.approx([0.8, 0.8, 0.8, 0.4, 0.2], rel=1e-14)
+
+
+# --------------------------------------------------------------------------- descent on the quartic
+def test_descend_quartic_stops_next_to_the_minimum():
+    """From x = 6 with step 0.01 and precision 1e-5, does the run stop within 1e-4 of 9/4, after
+    as many updates as the chapter's general descent (descend_1d) makes?"""
+    from solutions.ch07_optimisers_descent import descend_1d, dquartic
+    x, steps = O.descend_quartic(6.0, 0.01, 1e-5)
+    x_general, path = descend_1d(dquartic, 6.0, 0.01, precision=1e-5)
+    assert abs(x - 9 / 4) < 1e-4 and isinstance(steps, int)
+    assert x == x_general and steps == len(path) - 1
+
+
+def test_descend_quartic_uses_the_derivative_of_the_quartic():
+    """Is one update x - step * f'(x) with f' from HIPS autograd, and does the stop rule count the
+    update whose move is below the precision?"""
+    from autograd import grad
+    f_prime = grad(lambda x: x ** 4 - 3 * x ** 3 + 2)
+    for x0 in (6.0, 3.3, 0.7):
+        x1, steps = O.descend_quartic(x0, 0.002, 1e9)          # any move stops: one update
+        assert steps == 1 and x1 == pytest.approx(x0 - 0.002 * f_prime(x0), rel=1e-14)
+    x, steps = O.descend_quartic(6.0, 0.01, 1e-5, max_steps=3)
+    assert steps == 3
+
+
+def test_smooth_schedules_by_hand():
+    """exponential_decay is lr0 e^(-k t); inverse_time_decay is lr0 until tau, then lr0 tau / t?"""
+    assert O.exponential_decay(0.5, 3, 0.2) == pytest.approx(0.5 * np.exp(-0.6), rel=1e-15)
+    rates = [float(O.inverse_time_decay(1.0, t, 4)) for t in (0, 4, 8, 12)]
+    assert rates == pytest.approx([1.0, 1.0, 0.5, 1 / 3], rel=1e-15)
+
+
+def test_cosine_decay_by_hand():
+    """Is cosine annealing lr0 at 0, the mean of lr0 and the floor halfway, the floor at and after total?"""
+    rates = O.cosine_decay(0.2, np.array([0, 50, 100, 150]), total=100, floor=0.02)
+    assert rates == pytest.approx([0.2, 0.11, 0.02, 0.02], rel=1e-14)

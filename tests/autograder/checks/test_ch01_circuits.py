@@ -15,7 +15,10 @@ ORACLE = LiveOracle(ref)
 # the keyword parameters of each check's hidden test in the source notebook
 HIDDEN = {"check_multiply_gate": {"reuse": True}, "check_add_gate": {"reuse": True},
           "check_max_gate": {"special": True}, "check_sigmoid_gate": {"special": True},
-          "check_neuron": {"start": True}, "check_gradient_step": {"default_step": True}}
+          "check_neuron": {"start": True}, "check_gradient_step": {"default_step": True},
+          "check_neuron_random_search": {"settings": [("random", 1, 0.5), ("random", 30, 0.3)]},
+          "check_relu_net_pull_step": {"kinds": ["dead", "up", "down"], "step_size": 0.05, "reg": 0.3},
+          "check_train_relu_net": {"data": "random", "n": 8, "iterations": 1500, "step_size": 0.02}}
 
 
 def reference_objects(check):

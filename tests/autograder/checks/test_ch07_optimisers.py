@@ -15,7 +15,7 @@ SLUG = "ch07_optimisers"
 SOURCE = ROOT / "solutions" / SLUG / f"{SLUG}.ipynb"
 CHECKS = checks_of(C)
 ORACLE = LiveOracle(ref)
-RULE_CHECKS = sorted(n for n in CHECKS if n != "check_step_decay")
+RULE_CHECKS = sorted(n for n, c in CHECKS.items() if isinstance(c, C.RuleCheck))
 
 
 # keyword parameters (but seed and points) of each hidden grade cell, parsed as the grader does
@@ -99,3 +99,41 @@ def test_step_decay_names_the_first_wrong_step():
     assert "the rate at t = 9 is" in report.text() and "t = 3 is" in report.text()
 
 
+
+
+# --------------------------------------------------------------------------- schedules and descent
+def test_descent_written_otherwise_earns_full_marks():
+    """Does a descent computing f'(x) as x^2 (4x - 9) (other rounding) earn full marks, visible
+    and hidden, for several seeds?"""
+    def descend(x0=6.0, step_size=0.01, precision=1e-5, max_steps=100_000):
+        x, n = x0, 0
+        while n < max_steps:
+            new = x - step_size * x * x * (4 * x - 9)
+            n += 1
+            if abs(new - x) <= precision:
+                return new, n
+            x = new
+        return x, n
+    check = CHECKS["check_descend_quartic"]
+    for seed in (None, 1, 2, 3):
+        for params in ({}, HIDDEN["check_descend_quartic"]):
+            report = check.evaluate(descend, seed=seed, oracle=ORACLE, **params)
+            assert report.passed, report.text()
+
+
+def test_descent_steps_must_be_an_int():
+    """Is a step count returned as a float (70.0) refused, while x is accepted?"""
+    check = CHECKS["check_descend_quartic"]
+    report = check.evaluate(lambda *a: (lambda r: (r[0], float(r[1])))(ref.descend_quartic(*a)), oracle=ORACLE)
+    assert [f.what for _, f in report.problems()] == ["steps", "steps"]
+
+
+def test_descent_cases_start_away_from_a_one_step_landing():
+    """Do the drawn starts never land on 9/4 in one or two updates (as x0 = 5 with step 0.01 does),
+    so that the step count says something?"""
+    check = CHECKS["check_descend_quartic"]
+    for seed in range(50):
+        for params in ({}, HIDDEN["check_descend_quartic"]):
+            for case in check.cases(seed, **params):
+                i = case.inputs
+                assert ref.descend_quartic(i["x0"], i["step_size"], i["precision"])[1] > 10
