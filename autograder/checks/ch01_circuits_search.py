@@ -17,6 +17,7 @@ import numpy as np
 
 from autograder import gradcheck
 from autograder.checks.base import Case, Check, Finding, array_finding, value_finding
+from autograder.checks.findings import training_findings
 from autograder.checks.families import redraw
 from autograder.datasets import SVM_POINTS
 
@@ -226,19 +227,11 @@ class TrainReluNet(Check):
             got = _as_params(outputs["params"])
         except ValueError as err:
             return [Finding("params", False, f"train_relu_net returned {err}.", "shape")]
-        steps = len(inputs["order"])
-        want = _as_params(expected["params"])
-        same = value_finding(f"parameters after {steps} updates", _flatten(got), _flatten(want), tol=1e-7)
-        if not same.passed:
-            same.message += (" Make exactly one pull update per entry of order, in turn, each from the "
-                             "parameters the previous one returned.")
-        acc, target = _accuracy(got, inputs["X"], inputs["y"]), expected["accuracy"]
-        ok = acc >= target - 1e-12
-        accuracy = Finding("training accuracy", ok,
-                           f"the returned net classifies {acc:.1%} of the training points "
-                           f"({'as' if ok else 'but'} the reference run reaches {target:.1%}).",
-                           "ok" if ok else "value")
-        return [same, accuracy]
+        return training_findings(
+            "parameters", _flatten(got), _flatten(_as_params(expected["params"])), len(inputs["order"]),
+            "Make exactly one pull update per entry of order, in turn, each from the parameters the "
+            "previous one returned.", _accuracy(got, inputs["X"], inputs["y"]), expected["accuracy"],
+            "the returned net classifies")
 
 
 check_neuron_random_search = NeuronRandomSearch("neuron_random_search", points=2, default_seed=404)

@@ -14,6 +14,7 @@ import numpy as np
 from autograder.checks.base import (Case, Check, Finding, array_finding, grad_findings, numeric_grads,
                                     scalar_finding, value_finding)
 from autograder.checks.families import redraw
+from autograder.checks.findings import training_findings
 from autograder.datasets import SVM_COST_EXAMPLE, SVM_POINTS
 
 
@@ -192,18 +193,11 @@ class TrainSvm(Check):
         w = outputs["w"]
         if _w_problem(w):
             return [_w_problem(w)]
-        steps = len(inputs["order"])
-        same = value_finding(f"w after {steps} updates", w, expected["w"], tol=1e-7)
-        if not same.passed:
-            same.message += (" Your loop should make exactly one svm_update per entry of order, in turn, "
-                             "each starting from the result of the previous one.")
-        acc, want = _accuracy(w, inputs["X"], inputs["y"]), expected["accuracy"]
-        ok = acc >= want - 1e-12
-        accuracy = Finding("training accuracy", ok,
-                           f"the returned parameters classify {acc:.1%} of the training points "
-                           f"({'as' if ok else 'but'} the reference run reaches {want:.1%}).",
-                           "ok" if ok else "value")
-        return [same, accuracy]
+        return training_findings(
+            "w", w, expected["w"], len(inputs["order"]),
+            "Your loop should make exactly one svm_update per entry of order, in turn, each starting "
+            "from the result of the previous one.", _accuracy(w, inputs["X"], inputs["y"]),
+            expected["accuracy"], "the returned parameters classify")
 
 
 check_svm_pull = SvmPull("svm_pull", hints={"sign": "The pull should point towards the side the label asks for."})

@@ -4,6 +4,8 @@
     array_finding(what, got)                 None, or why ``got`` is not an array of floats
     value_finding(what, got, want)           a forward value, a loss, updated weights
     scalar_finding(what, got, want)          one number (a loss, a cost)
+    training_findings(...)                   a training loop: the reference run's parameters, and
+                                             at least its training accuracy
     explain_error(finding)                   a numpy shape error raised by student code, explained
     numeric_grads(forward, inputs, wrt, dout), param_grads(loss, params)   trusted gradients
 """
@@ -92,6 +94,22 @@ def scalar_finding(what, got, want, tol=1e-9, nonfinite_hint="Look for a divisio
     if gradcheck._whole_or_reciprocal(factor) and not 2 / 3 < abs(factor) < 1.5:
         return Finding(what, False, msg + f" It is {factor:.4g} times the right value.", "scale")
     return Finding(what, False, msg, "value")
+
+
+def training_findings(what, got, want, steps, hint, accuracy, target, classifies):
+    """A training loop's two verdicts. ``what`` after ``steps`` updates (``got``, flat) equals the
+    reference run's ``want`` to 1e-7, with ``hint`` added when it does not; and the training
+    accuracy reached is at least the reference run's ``target``. ``classifies`` starts the second
+    message ("the returned net classifies")."""
+    same = value_finding(f"{what} after {steps} updates", got, want, tol=1e-7)
+    if not same.passed:
+        same.message += " " + hint
+    ok = accuracy >= target - 1e-12
+    reached = Finding("training accuracy", ok,
+                      f"{classifies} {accuracy:.1%} of the training points "
+                      f"({'as' if ok else 'but'} the reference run reaches {target:.1%}).",
+                      "ok" if ok else "value")
+    return [same, reached]
 
 
 def param_grads(loss, params):
