@@ -39,13 +39,15 @@ def expected_cells(mutants):
     """{(function, diagnosis): students}: each mutant student's diagnoses from its check run
     in-process on every grade cell of its function; the release's stubs: not implemented."""
     checks, tests = _checks(), source_tests(ROOT / "solutions" / SLUG / f"{SLUG}.ipynb")
-    oracle = LiveOracle(importlib.import_module(f"solutions.{SLUG}"))
+    ref = importlib.import_module(f"solutions.{SLUG}")
+    oracle = LiveOracle(ref)
     cells = defaultdict(set)
     for student, (name, target) in mutants.items():
         m = next(m for m in catalogue(SLUG) if m.name == name and tuple(checks[m.check].functions) == (target,))
         for t in tests:
             if t.call.check == m.check:
-                report = checks[m.check].evaluate(*m.objects, oracle=oracle, **t.call.params)
+                report = checks[m.check].evaluate(*m.objects(checks[m.check], ref), oracle=oracle,
+                                                  **t.call.params)
                 for d in report.diagnoses:
                     cells[(target, d)].add(student)
     for t in tests:
