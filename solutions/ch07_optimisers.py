@@ -146,8 +146,8 @@ def descend_quartic(x0=6.0, step_size=0.01, precision=1e-5, max_steps=100_000):
 
 
 def cosine_decay(lr0, t, total=100, floor=0.0):
-    """Cosine annealing (ungraded; the book's worked schedule): from lr0 at t = 0
-    down to ``floor`` at t = total along half a cosine wave, then ``floor``.
-    t: a number or an integer array."""
+    """Cosine annealing (ungraded; the book's worked schedule): from lr0
+    at t = 0 down to ``floor`` at t = total along half a cosine wave, then
+    ``floor``. t: a number or an integer array."""
     t = np.minimum(np.asarray(t, dtype=np.float64), total)
     return floor + 0.5 * (lr0 - floor) * (1.0 + np.cos(np.pi * t / total))
