@@ -101,14 +101,8 @@ class _Writer:
     def write(self, path, text):
         path = Path(path)
         self.folder(path.parent)
-        tmp = path.with_name(f".{path.name}.tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        self.own(tmp)
-        os.replace(tmp, path)
+        outcomes.atomic_write(path, text.encode("utf-8"), mode=0o644,
+                              owner=(self.uid, self.gid) if self.uid != -1 else None)
 
 
 def grade_course(course_dir, only=None, **options):

@@ -116,8 +116,9 @@ def encode_record(o):
     return json.dumps(to_dict(o), ensure_ascii=True, sort_keys=True, allow_nan=False).encode()
 
 
-def atomic_write(path, data):
-    """Write bytes to ``path`` atomically: a temporary file beside it, fsync, rename."""
+def atomic_write(path, data, owner=None, mode=None):
+    """Write bytes to ``path`` atomically: a temporary file beside it, fsync, rename. ``mode``
+    and ``owner`` (uid, gid), when given, are set before the file appears under its name."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -126,6 +127,10 @@ def atomic_write(path, data):
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        if owner is not None:
+            os.chown(tmp, *owner, follow_symlinks=False)
         os.replace(tmp, path)
     except BaseException:
         try:
