@@ -173,28 +173,27 @@ class NetworkCheck(Check):
             return [Finding("Network(sizes)", False, f"Network({sizes}) drew weights of shapes {outputs['drawn_w']} "
                             f"and biases of shapes {outputs['drawn_b']}; expected {want_w} and {want_b}: "
                             "W^l is (n_l, n_(l-1)), b^l a column (n_l, 1).", "shape")]
-        found = [] if outputs["unchanged"] else [self.modified("inputs", "Network")]
         kind, L = inputs["kind"], len(sizes) - 1
         if kind == "backprop":
             if len(outputs["nabla_w"]) != L or len(outputs["nabla_b"]) != L:
-                return found + [Finding("backprop", False, f"backprop returned {len(outputs['nabla_b'])} bias and "
+                return [Finding("backprop", False, f"backprop returned {len(outputs['nabla_b'])} bias and "
                                         f"{len(outputs['nabla_w'])} weight gradients; the network has {L} layers, "
                                         "so it must return (nabla_b, nabla_w), two lists of that length.", "shape")]
             got = {f"dW{l + 1}": g for l, g in enumerate(outputs["nabla_w"])}
             got.update({f"db{l + 1}": g for l, g in enumerate(outputs["nabla_b"])})
-            return found + grad_findings(got, expected, _names(L))
+            return grad_findings(got, expected, _names(L))
         if kind == "evaluate":
-            return found + [scalar_finding("evaluate", outputs["correct"], expected["correct"])]
+            return [scalar_finding("evaluate", outputs["correct"], expected["correct"])]
         if kind == "update":
             steps = [(f"step of W{l + 1}", np.asarray(W) - W0, d) for l, (W, W0, d) in
                      enumerate(zip(outputs["weights"], inputs["weights"], expected["dW"]))]
             steps += [(f"step of b{l + 1}", np.asarray(b) - b0, d) for l, (b, b0, d) in
                       enumerate(zip(outputs["biases"], inputs["biases"], expected["db"]))]
             if len(steps) != 2 * L:
-                return found + [Finding("update_mini_batch", False, "after update_mini_batch the network "
+                return [Finding("update_mini_batch", False, "after update_mini_batch the network "
                                         f"does not hold {L} weight matrices and {L} bias columns.", "shape")]
-            return found + [value_finding(what, got, want) for what, got, want in steps]
-        return found + self._judge_sgd(inputs, outputs, expected)
+            return [value_finding(what, got, want) for what, got, want in steps]
+        return self._judge_sgd(inputs, outputs, expected)
 
     def _judge_sgd(self, inputs, outputs, expected):
         weights = [np.asarray(W, dtype=np.float64) for W in outputs["weights"]]
@@ -247,13 +246,12 @@ class RankWeights(Check):
 
     def judge(self, inputs, outputs, expected):
         got, want = outputs["ranked"], expected["ranked"]
-        found = [] if outputs["unchanged"] else [self.modified("nabla_w")]
         if len(got) != len(want) or any(len(e) != 3 for e in got):
-            return found + [Finding("ranked", False, f"returned {len(got)} entries; expected {len(want)} "
+            return [Finding("ranked", False, f"returned {len(got)} entries; expected {len(want)} "
                                     "tuples (layer index, row, column).", "shape")]
         ok = got == want
         first = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), None)
-        return found + [Finding("ranked", ok, "the ranking is right." if ok else
+        return [Finding("ranked", ok, "the ranking is right." if ok else
                                 f"entry {first} is {tuple(got[first])}, expected {tuple(want[first])}.",
                                 "ok" if ok else "value")]
 
@@ -293,7 +291,6 @@ class Restarts(Check):
         return {"costs": costs, "best": int(best)}
 
     def judge(self, inputs, outputs, expected):
-        found = [] if outputs["unchanged"] else [self.modified("seeds")]
         calls = sorted(outputs["calls"])
         runs = Finding("runs", calls == sorted(inputs["seeds"]), f"train was called with seeds {outputs['calls']}; "
                        f"it must run once for each of {inputs['seeds']}.", "ok" if calls == sorted(inputs["seeds"])
@@ -301,7 +298,7 @@ class Restarts(Check):
         best = Finding("best", outputs["best"] == expected["best"], f"best is {outputs['best']}, expected the seed "
                        f"{expected['best']}: the seed (not its position) whose run ended with the lowest cost.",
                        "ok" if outputs["best"] == expected["best"] else "value")
-        return found + [runs, value_finding("costs", outputs["costs"], expected["costs"]), best]
+        return [runs, value_finding("costs", outputs["costs"], expected["costs"]), best]
 
 
 check_network = NetworkCheck(

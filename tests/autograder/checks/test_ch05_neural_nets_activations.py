@@ -88,3 +88,16 @@ def test_preprocess_names_a_test_set_fitted_on_test_data(how, words):
         return train, (X_test - fit.mean(0)) / (fit.std(0) + eps)
     report = grade(C.check_preprocess, preprocess)
     assert {f.what for _, f in report.problems()} == {"X_test out"} and words in report.text()
+
+
+def test_preprocess_that_changes_its_input_is_charged_once():
+    """Does a right preprocess that standardises X_train in place lose the "inputs" finding once
+    per case (not twice), keeping the credit for its right outputs?"""
+    def in_place(X_train, X_test):
+        train, test = ref.preprocess(X_train, X_test)
+        X_train[...] = train
+        return train, test
+    report = grade(C.check_preprocess, in_place)
+    failing = [f.what for _, f in report.problems()]
+    assert failing == ["inputs"] * len(report.results), report.text()
+    assert 0 < report.earned < C.check_preprocess.points

@@ -99,3 +99,27 @@ def test_restarts_cases_reach_both_valleys():
     from autograder.checks.ch05_neural_nets_network import _valley_cost
     costs = [round(_valley_cost(s), 6) for s in C.check_restarts.cases(0)[0].inputs["seeds"]]
     assert len(set(costs)) == 2
+
+
+
+def _rank_then_clear(nabla_w, k):
+    ranked = ref.rank_weights(nabla_w, k)
+    nabla_w[0].fill(0.0)
+    return ranked
+
+
+def _restarts_then_add_a_seed(train, seeds):
+    result = ref.restarts(train, seeds)
+    seeds.append(0)
+    return result
+
+
+@pytest.mark.parametrize("check, student", [(C.check_rank_weights, _rank_then_clear),
+                                            (C.check_restarts, _restarts_then_add_a_seed)])
+def test_a_right_answer_that_changes_its_input_loses_only_the_inputs_finding(check, student):
+    """Does an answer that is right but writes into what it was handed get one "inputs" finding per
+    case and credit for the rest (not a crash of its judge, reported as an output of the wrong form)?"""
+    report = grade(check, student)
+    failing = [f.what for _, f in report.problems()]
+    assert failing == ["inputs"] * len(report.results), report.text()
+    assert 0 < report.earned < check.points
