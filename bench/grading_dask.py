@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import shutil
 import sys
-from pathlib import Path
 
 from grading import (N_FULL, N_SMOKE, PREFERRED, ROOT, SMOKE_PREFERRED, _env, _run, build_submissions,
                      chapters_with_notebooks, prepare_course)

@@ -14,7 +14,6 @@ directory and exchange, and JupyterHub started from classroom/jupyterhub_config.
 from __future__ import annotations
 
 import contextlib
-import grp
 import os
 import pwd
 import secrets

@@ -195,7 +195,7 @@ def test_sgd_lowers_the_cost():
     exactly value - rate * gradient?"""
     rng = np.random.default_rng(6)
     X, W, b, y = Input("X"), Input("W"), Input("b"), Input("y")
-    cost = MSE(y, Linear(X, W, b))
+    MSE(y, Linear(X, W, b))          # the graph: each node registers with its inbound nodes
     x_val = rng.normal(size=(20, 3))
     y_val = x_val @ np.array([[1.0], [-2.0], [0.5]]) + 0.3
     feed = {X: x_val, W: np.zeros((3, 1)), b: np.zeros(1), y: y_val}

@@ -1,7 +1,6 @@
 """Tests of the shared check families in autograder/checks/families.py."""
 import types
 
-import numpy as np
 
 from autograder.checks.base import LiveOracle
 from autograder.checks.families import BackwardCheck
