@@ -166,13 +166,10 @@ class DescendQuartic(Check):
 
     def cases(self, seed, settings=((6.0, 6.0, 0.01, 1e-5), (2.6, 4.5, 0.005, 1e-6))):
         rng = np.random.default_rng(seed)
-        out = []
-        for lo, hi, step, precision in settings:
-            x0 = float(lo) if lo == hi else round(float(rng.uniform(lo, hi)), 6)
-            out.append(Case(f"x0={x0:g}, step_size={step:g}, precision={precision:g}",
-                            {"x0": x0, "step_size": float(step), "precision": float(precision),
-                             "max_steps": self.max_steps}))
-        return out
+        x0s = [float(lo) if lo == hi else round(float(rng.uniform(lo, hi)), 6) for lo, hi, _, _ in settings]
+        return [Case(f"x0={x0:g}, step_size={step:g}, precision={precision:g}",
+                     {"x0": x0, "step_size": float(step), "precision": float(precision), "max_steps": self.max_steps})
+                for x0, (_, _, step, precision) in zip(x0s, settings)]
 
     def call(self, inputs, descend_quartic):
         with np.errstate(all="ignore"):
