@@ -53,9 +53,11 @@ def numeric_method_findings(outputs, exact, n, name="x"):
 
 # --------------------------------------------------------------------------- numerical gradients
 class NumericalGradientCheck(Check):
-    """numerical_gradient on f(x) = sum(w * exp(x)), whose gradient is w * exp(x). That x comes
-    back as it was is a finding of its own (x restored)."""
+    """numerical_gradient on f(x) = sum(w * exp(x)), whose gradient is w * exp(x). The method is
+    handed f (``function``, its calls counted), x and the inputs named ``args``; that x comes back
+    as it was is a finding of its own (x restored)."""
     guard = ""
+    args = ("h",)
 
     def cases(self, seed, shapes=((3, 4), (5,)), h=1e-5):
         rng = np.random.default_rng(seed)
@@ -63,13 +65,16 @@ class NumericalGradientCheck(Check):
                      {"x": rng.normal(scale=0.7, size=s), "w": signed(rng, tuple(s)), "h": h})
                 for s in shapes]
 
-    def call(self, inputs, numerical_gradient):
+    def function(self, inputs, z):
+        return np.sum(inputs["w"] * np.exp(z))
+
+    def call(self, inputs, method):
         calls = [0]
 
         def f(z):
             calls[0] += 1
-            return np.sum(inputs["w"] * np.exp(z))
-        return {"grad": numerical_gradient(f, inputs["x"], inputs["h"]), "calls": calls[0]}
+            return self.function(inputs, z)
+        return {"grad": method(f, inputs["x"], *[inputs[n] for n in self.args]), "calls": calls[0]}
 
     def expected(self, inputs, ref):
         return {"grad": inputs["w"] * np.exp(inputs["x"])}
@@ -79,7 +84,9 @@ class NumericalGradientCheck(Check):
 
 
 class NumericalGradientArrayCheck(NumericalGradientCheck):
-    """numerical_gradient_array on f(x) = tanh(x) @ M with a random upstream gradient."""
+    """numerical_gradient_array on f(x) = tanh(x) @ M (f(x) = x where M is None) with a random
+    upstream gradient."""
+    args = ("dout",)
 
     def cases(self, seed, shapes=((3, 4, 2),), identity=False):
         rng = np.random.default_rng(seed)
@@ -91,13 +98,8 @@ class NumericalGradientArrayCheck(NumericalGradientCheck):
                             {"x": rng.normal(size=(2, 3)), "M": None, "dout": rng.normal(size=(2, 3))}))
         return out
 
-    def call(self, inputs, numerical_gradient_array):
-        m, calls = inputs["M"], [0]
-
-        def f(z):
-            calls[0] += 1
-            return z if m is None else np.tanh(z) @ m
-        return {"grad": numerical_gradient_array(f, inputs["x"], inputs["dout"]), "calls": calls[0]}
+    def function(self, inputs, z):
+        return z if inputs["M"] is None else np.tanh(z) @ inputs["M"]
 
     def expected(self, inputs, ref):
         x, m, dout = inputs["x"], inputs["M"], inputs["dout"]
@@ -107,7 +109,7 @@ class NumericalGradientArrayCheck(NumericalGradientCheck):
         return {"grad": (dout @ m.T) * local, "grad_ones": (np.ones_like(dout) @ m.T) * local}
 
     def judge(self, inputs, outputs, expected):
-        found = numeric_method_findings(outputs, expected["grad"], np.size(inputs["x"]))
+        found = super().judge(inputs, outputs, expected)
         res = gradcheck.compare_gradients(outputs["grad"], expected["grad"],
                                           numeric_ones=expected["grad_ones"])
         if not found[0].passed and res.diagnosis == "upstream":
@@ -132,17 +134,11 @@ class RelErrorCheck(Check):
 
     def cases(self, seed, kinds=("close", "larger", "opposite", "numbers")):
         rng = np.random.default_rng(seed)
-        out = []
-        for kind in kinds:
-            a, b = self.PAIRS[kind][1](rng, rng.normal(size=(3, 4)))
-            out.append(Case(self.PAIRS[kind][0], {"a": a, "b": b}))
-        return out
+        return [Case(label, dict(zip("ab", pair(rng, rng.normal(size=(3, 4))))))
+                for label, pair in (self.PAIRS[kind] for kind in kinds)]
 
     def call(self, inputs, rel_error):
         return {"value": rel_error(inputs["a"], inputs["b"])}
-
-    def expected(self, inputs, ref):
-        return {"value": ref.rel_error(inputs["a"], inputs["b"])}
 
     def judge(self, inputs, outputs, expected):
         got = np.asarray(outputs["value"], dtype=np.float64)

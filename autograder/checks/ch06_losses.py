@@ -38,6 +38,16 @@ def loss_finding(what, got, want, overflow_hint=""):
     return scalar_finding(what, got, want, gradcheck.TOLERANCE, *[overflow_hint] if overflow_hint else [])
 
 
+def upstream_scaled(dloss, ones):
+    """The trusted gradients for a scalar upstream gradient ``dloss``: {name: dloss * g, name + "_ones": g}
+    for each {name: g} of ``ones`` (gradients of the loss itself; a g of None is left out)."""
+    out = {}
+    for name, g in ones.items():
+        if g is not None:
+            out[name], out[name + "_ones"] = dloss * g, g
+    return out
+
+
 def grad_findings_either(outputs, expected, name):
     """Grade gradient ``name``; where the case sits on a tie (expected has name + "_alt"), accept
     the gradient of either one-sided convention."""
@@ -54,49 +64,46 @@ def grad_findings_either(outputs, expected, name):
     return first
 
 
-class LossPairCheck(Check):
-    """Shared steps for losses of (scores, y): run forward then backward; compare the loss with
-    the reference and dscores with central differences."""
+class PairCheck(Check):
+    """A forward/backward pair: ``forward(*inputs[args]) -> (out, cache)``, then the student's
+    ``backward(inputs[upstream], cache)``; outputs {out: the forward's first output, "d" + args[0]:
+    the backward's result, as kept by ``gradient``}. As declared here, a loss of (scores, y): the
+    loss is compared with the reference, dscores with central differences."""
     points = 2
-    first = "scores"           # name of the differentiable input
-    second = "y"               # name of the labels / targets
+    args = ("scores", "y")     # the forward's inputs; the first is the one differentiated
+    upstream, out = "dloss", "loss"
     overflow_hint = ""
 
-    def reference(self, ref):
-        return getattr(ref, self.functions[0]), getattr(ref, self.functions[1])
-
     def call(self, inputs, forward, backward):
-        loss, cache = forward(inputs[self.first], inputs[self.second])
-        grad = backward(inputs["dloss"], cache)
-        return {"loss": loss, "d" + self.first: grad}
+        out, cache = forward(*[inputs[n] for n in self.args])
+        return {self.out: out, "d" + self.args[0]: self.gradient(backward(inputs[self.upstream], cache))}
+
+    def gradient(self, grad):
+        """The backward's result as graded (plain data)."""
+        return grad
 
     def numeric_at(self, inputs):
         """Where the numerical gradient is taken (the softmax shifts each row, see there)."""
-        return np.array(inputs[self.first], dtype=np.float64)
+        return np.array(inputs[self.args[0]], dtype=np.float64)
 
     def expected(self, inputs, ref):
-        forward, backward = self.reference(ref)
-        x, data, dloss = inputs[self.first], inputs[self.second], inputs["dloss"]
-        out = {"loss": forward(x, data)[0]}
-        name = "d" + self.first
-        if "tie" in inputs:
-            ones = backward(1.0, forward(x.copy(), data)[1])
-            out[name], out[name + "_ones"] = dloss * ones, ones
-            alt = self.tie_alternative(inputs, ref)
-            if alt is not None:
-                out[name + "_alt"], out[name + "_alt_ones"] = dloss * alt, alt
-            return out
-        ones = gradcheck.numerical_gradient(lambda z: forward(z, data)[0], self.numeric_at(inputs))
-        out[name], out[name + "_ones"] = dloss * ones, ones
-        return out
+        forward, backward = (getattr(ref, f) for f in self.functions)
+        x, data, name = inputs[self.args[0]], inputs[self.args[1]], "d" + self.args[0]
+        loss = forward(x, data)[0]
+        if "tie" in inputs:     # the trusted gradient is the reference backward's (module docstring)
+            ones = {name: backward(1.0, forward(x.copy(), data)[1]),
+                    name + "_alt": self.tie_alternative(inputs, ref)}
+        else:
+            ones = {name: gradcheck.numerical_gradient(lambda z: forward(z, data)[0], self.numeric_at(inputs))}
+        return {"loss": loss, **upstream_scaled(inputs["dloss"], ones)}
 
     def tie_alternative(self, inputs, ref):
+        """The tie's other accepted gradient (for dloss = 1), or None."""
         return None
 
     def judge(self, inputs, outputs, expected):
-        name = "d" + self.first
         return [loss_finding("loss", outputs["loss"], expected["loss"], overflow_hint=self.overflow_hint),
-                grad_findings_either(outputs, expected, name)]
+                grad_findings_either(outputs, expected, "d" + self.args[0])]
 
 
 def class_case(rng, n, c, offset=0.0, tie=False):
@@ -119,7 +126,7 @@ def class_case(rng, n, c, offset=0.0, tie=False):
 
 
 # --------------------------------------------------------------------------- softmax
-class SoftmaxCrossEntropyCheck(LossPairCheck):
+class SoftmaxCrossEntropyCheck(PairCheck):
     overflow_hint = ("np.exp overflowed: subtract each row's maximum from the scores before "
                      "exponentiating (the probabilities do not change).")
     hints = {"scale": "The loss is the average over the N examples, so is its gradient.",
@@ -140,7 +147,7 @@ class SoftmaxCrossEntropyCheck(LossPairCheck):
 
 
 # --------------------------------------------------------------------------- multiclass SVM
-class MulticlassSvmCheck(LossPairCheck):
+class MulticlassSvmCheck(PairCheck):
     hints = {"scale": "The loss is the average over the N examples, so is its gradient.",
              "upstream": UPSTREAM_HINT,
              "value": "Sum max(0, s_j - s_y + 1) over the wrong classes j only (the right class is "
@@ -162,37 +169,32 @@ class MulticlassSvmCheck(LossPairCheck):
 
 
 # --------------------------------------------------------------------------- squared hinge
-class SquaredHingeCheck(LossPairCheck):
+class SquaredHingeCheck(PairCheck):
     hints = {"scale": "d/dm of max(0, 1 - m)^2 is -2 max(0, 1 - m); the loss is a mean over N.",
              "upstream": UPSTREAM_HINT,
              "mismatch": "The chain rule from the margin m = y * s to the score s multiplies by y."}
 
     def cases(self, seed, sizes=(6, 9), tie_sizes=()):
         rng = np.random.default_rng(seed)
-        out = []
-        for n in sizes:
-            s, y = self.draw(rng, n)
-            out.append(Case(f"N={n}", {"scores": s, "y": y, "dloss": upstream(rng)}))
-        for n in tie_sizes:
-            s, y = self.draw(rng, n)
-            s[0] = y[0]                                # margin y * s exactly 1
-            out.append(Case(f"N={n}, one margin exactly 1", {"scores": s, "y": y, "dloss": upstream(rng),
-                                                             "tie": [0]}))
-        return out
+        return [hinge_case(rng, n) for n in sizes] + [hinge_case(rng, n, tie=True) for n in tie_sizes]
 
-    @staticmethod
-    def draw(rng, n):
-        """Scores (N,) and labels of +-1 with margins away from 1, at least one on each side."""
-        def away(v):
-            m = v[0] * v[1]
-            return np.all(np.abs(1.0 - m) > KINK_GAP) and (n < 2 or (np.any(m < 1) and np.any(m > 1)))
-        y, s = redraw(lambda: (rng.choice([-1.0, 1.0], size=n), rng.normal(scale=1.5, size=n)), away)
-        return s, y
+
+def hinge_case(rng, n, tie=False):
+    """A case of scores (N,) and labels of +-1 with every margin y * s at least KINK_GAP from 1, at
+    least one on each side; with ``tie``, the first margin exactly 1."""
+    def away(v):
+        m = v[0] * v[1]
+        return np.all(np.abs(1.0 - m) > KINK_GAP) and (n < 2 or (np.any(m < 1) and np.any(m > 1)))
+    y, s = redraw(lambda: (rng.choice([-1.0, 1.0], size=n), rng.normal(scale=1.5, size=n)), away)
+    if tie:
+        s[0] = y[0]                                # margin y * s exactly 1
+    return Case(f"N={n}" + (", one margin exactly 1" if tie else ""),
+                {"scores": s, "y": y, "dloss": upstream(rng), **({"tie": [0]} if tie else {})})
 
 
 # --------------------------------------------------------------------------- MSE
-class MseCheck(LossPairCheck):
-    first, second = "pred", "target"
+class MseCheck(PairCheck):
+    args = ("pred", "target")
     hints = {"scale": "The MSE is a mean over every entry of the array (all N * D of them); "
                       "the square brings down a 2.",
              "sign": "diff = pred - target: the gradient points toward larger predictions when pred is "
@@ -206,7 +208,7 @@ class MseCheck(LossPairCheck):
 
 
 # --------------------------------------------------------------------------- L2 penalty
-class L2PenaltyCheck(Check):
+class L2PenaltyCheck(PairCheck):
     hints = {"scale": "The penalty is reg / 2 * sum(W ** 2): its gradient is reg * W (times dloss).",
              "upstream": UPSTREAM_HINT}
 
@@ -223,23 +225,22 @@ class L2PenaltyCheck(Check):
                                                       "dloss": upstream(rng)}))
         return out
 
-    def call(self, inputs, forward, backward):
-        loss, cache = forward(inputs["params"], inputs["reg"])
-        grads = backward(inputs["dloss"], cache)
-        return {"loss": loss, "grads": {str(k): v for k, v in grads.items()}}
+    args = ("params", "reg")
+
+    def gradient(self, grads):
+        return {str(k): v for k, v in grads.items()}
 
     def expected(self, inputs, ref):
-        params, reg, dloss = inputs["params"], inputs["reg"], inputs["dloss"]
-        out = {"loss": ref.l2_penalty_forward(params, reg)[0]}
-        for key, ones in param_grads(lambda p: ref.l2_penalty_forward(p, reg)[0], params).items():
-            out[key], out[key + "_ones"] = dloss * ones, ones
-        return out
+        def penalty(params):
+            return ref.l2_penalty_forward(params, inputs["reg"])[0]
+        return {"loss": penalty(inputs["params"]),
+                **upstream_scaled(inputs["dloss"], param_grads(penalty, inputs["params"]))}
 
     def judge(self, inputs, outputs, expected):
         found = [loss_finding("penalty", outputs["loss"], expected["loss"])]
         if found[0].diagnosis == "value" and any(not k.startswith("W") for k in inputs["params"]):
             found[0].message += " Only the weights (names starting with W) are penalised, not the biases."
-        grads = outputs["grads"]
+        grads = outputs["dparams"]
         if not isinstance(grads, dict):
             return found + [Finding("grads", False, "l2_penalty_backward should return a dict "
                                     "{name: gradient} with the keys of params.", "shape")]
@@ -259,12 +260,13 @@ class L2PenaltyCheck(Check):
 
 
 # --------------------------------------------------------------------------- dropout
-class DropoutCheck(Check):
+class DropoutCheck(PairCheck):
     hints = {"scale": "Inverted dropout divides the kept units by keep_prob during training, and does "
                       "nothing at all at test time.",
              "upstream": "dout has the shape of x: multiply it elementwise by the same mask.",
              "mismatch": "The gradient flows through the same mask as the forward pass (keep it in "
                          "the cache), scaled the same way."}
+    args, upstream, out = ("x", "keep_prob", "mode", "seed"), "dout", "out"
 
     def cases(self, seed, shapes=((4, 5), (3, 8)), keep_probs=(0.6, 0.8), test_shapes=((4, 5),)):
         rng = np.random.default_rng(seed)
@@ -272,10 +274,6 @@ class DropoutCheck(Check):
         return [Case(f"{mode}, x of shape {tuple(shape)}, keep_prob={p:g}",
                      {"x": rng.normal(size=shape), "keep_prob": float(p), "mode": mode,
                       "seed": int(rng.integers(1000)), "dout": rng.normal(size=shape)}) for shape, p, mode in plan]
-
-    def call(self, inputs, forward, backward):
-        out, cache = forward(inputs["x"], inputs["keep_prob"], inputs["mode"], inputs["seed"])
-        return {"out": out, "dx": backward(inputs["dout"], cache)}
 
     def expected(self, inputs, ref):
         def f(x):

@@ -46,9 +46,6 @@ class RuleCheck(Check):
             w = np.array(next_w, dtype=np.float64)
         return {"path": path}
 
-    def expected(self, inputs, ref):
-        return self.call(inputs, getattr(ref, self.functions[0]))
-
     def judge(self, inputs, outputs, expected):
         got, want = outputs["path"], expected["path"]
         found = []
@@ -57,8 +54,8 @@ class RuleCheck(Check):
             if t >= len(got):
                 found.append(Finding(what, False, f"{what} is missing.", "shape"))
                 continue
-            if array_finding(f"next_w at {what}", got[t]):
-                found.append(array_finding(f"next_w at {what}", got[t]))
+            if not_array := array_finding(f"next_w at {what}", got[t]):
+                found.append(not_array)
                 continue
             f = value_finding(what, got[t] - np.asarray(got[t - 1]), want[t] - want[t - 1], tol=STEP_TOL)
             if not f.passed:
@@ -75,35 +72,57 @@ class RuleCheck(Check):
         return found
 
 
-class StepDecayCheck(Check):
-    def cases(self, seed, settings=((0.1, 0.5, 10), (1.0, 0.3, 4))):
+# --------------------------------------------------------------------------- schedules
+#   step_decay(lr0, t, drop, every) -> lr      lr0 * drop ** (t // every)
+#   exponential_decay(lr0, t, k) -> lr         lr0 * exp(-k t)
+#   inverse_time_decay(lr0, t, tau) -> lr      lr0 * tau / max(t, tau)
+class ScheduleCheck(Check):
+    """Grades a schedule ``fn(lr0, t, *args)`` at every t of a case against the reference's rates;
+    declared with ``settings`` (tuples (lr0, *args), lr0 scaled by a random factor from the seed),
+    each made a case by ``case``. As declared here, a smooth schedule ``fn(lr0, t, rate)`` at
+    t = 0 .. ``last``, the rate named ``rate`` in the label; a case's inputs: {lr0, rate, ts}."""
+    rate = "k"
+    last = 30
+    settings = ((0.1, 0.1), (1.0, 0.5))
+    args = ("rate",)      # the inputs handed to the schedule after t, in order
+
+    def cases(self, seed, settings=None, **options):
         rng = np.random.default_rng(seed)
-        out = []
-        for lr0, drop, every in settings:
-            lr0 = float(lr0) * float(rng.uniform(0.5, 2.0))
-            ts = list(range(0, 3 * every + 2))
-            out.append(Case(f"lr0={lr0:.4g}, drop={drop:g}, every={every}, t = 0..{ts[-1]}",
-                            {"lr0": lr0, "drop": float(drop), "every": int(every), "ts": ts}))
-        return out
+        return [self.case(float(lr0) * float(rng.uniform(0.5, 2.0)), *setting, **options)
+                for lr0, *setting in (self.settings if settings is None else settings)]
 
-    def call(self, inputs, step_decay):
-        return {"rates": [float(step_decay(inputs["lr0"], t, inputs["drop"], inputs["every"]))
-                          for t in inputs["ts"]]}
+    def case(self, lr0, rate, last=None):
+        last = self.last if last is None else int(last)
+        return Case(f"lr0={lr0:.4g}, {self.rate}={rate:g}, t = 0..{last}",
+                    {"lr0": lr0, "rate": rate, "ts": list(range(last + 1))})
 
-    def expected(self, inputs, ref):
-        return self.call(inputs, ref.step_decay)
+    def call(self, inputs, schedule):
+        args = [inputs[name] for name in self.args]
+        return {"rates": [float(schedule(inputs["lr0"], t, *args)) for t in inputs["ts"]]}
 
     def judge(self, inputs, outputs, expected):
-        f = value_finding("learning rates", np.array(outputs["rates"]), np.array(expected["rates"]))
+        got, want = np.array(outputs["rates"], dtype=np.float64), np.array(expected["rates"])
+        f = value_finding("learning rates", got, want)
         if not f.passed and f.diagnosis != "shape":
-            got, want = np.array(outputs["rates"]), np.array(expected["rates"])
             bad = ~np.isclose(got, want, rtol=1e-6, atol=0)
             t = inputs["ts"][int(np.argmax(bad))] if bad.any() else inputs["ts"][0]
             f.message = (f"the rate at t = {t} is {got[t]:.6g}, expected {want[t]:.6g} "
-                         f"({int(bad.sum())} of the {len(want)} rates for t = 0..{inputs['ts'][-1]} are wrong)."
-                         + (f" Every rate is {got[t] / want[t]:.4g} times the right one."
-                            if f.diagnosis == "scale" else ""))
+                         f"({int(bad.sum())} of the {len(want)} rates for t = 0..{inputs['ts'][-1]} "
+                         "are wrong)." + (f" Every rate is {got[t] / want[t]:.4g} times the right one."
+                                          if f.diagnosis == "scale" else ""))
         return [f]
+
+
+class StepDecayCheck(ScheduleCheck):
+    """step_decay(lr0, t, drop, every) at t = 0 .. 3 every + 1; ``settings`` are (lr0, drop, every).
+    A case's inputs: {lr0, drop, every, ts}."""
+    settings = ((0.1, 0.5, 10), (1.0, 0.3, 4))
+    args = ("drop", "every")
+
+    def case(self, lr0, drop, every):
+        ts = list(range(0, 3 * every + 2))
+        return Case(f"lr0={lr0:.4g}, drop={drop:g}, every={every}, t = 0..{ts[-1]}",
+                    {"lr0": lr0, "drop": float(drop), "every": int(every), "ts": ts})
 
 
 check_sgd_momentum = RuleCheck("sgd_momentum", default_seed=701, hyper={"learning_rate": 0.1, "momentum": 0.9},
@@ -135,46 +154,8 @@ check_step_decay = StepDecayCheck(
            "scale": "At t = 0 the rate is lr0 itself; it first drops at t = every."})
 
 
-# --------------------------------------------------------------------------- smooth schedules
-#   exponential_decay(lr0, t, k) -> lr         lr0 * exp(-k t)
-#   inverse_time_decay(lr0, t, tau) -> lr      lr0 * tau / max(t, tau)
+# --------------------------------------------------------------------------- gradient descent
 #   descend_quartic(x0, step_size, precision, max_steps) -> (x, steps)
-class DecayCheck(Check):
-    """Grades a schedule ``fn(lr0, t, rate)`` at t = 0 .. last; declared with ``settings`` (pairs
-    (lr0, rate), lr0 scaled by a random factor from the seed) and the rate's name ``rate``."""
-    rate = "k"
-    last = 30
-    settings = ((0.1, 0.1), (1.0, 0.5))
-
-    def cases(self, seed, settings=None, last=None):
-        rng = np.random.default_rng(seed)
-        last = self.last if last is None else int(last)
-        out = []
-        for lr0, rate in (self.settings if settings is None else settings):
-            lr0 = float(lr0) * float(rng.uniform(0.5, 2.0))
-            out.append(Case(f"lr0={lr0:.4g}, {self.rate}={rate:g}, t = 0..{last}",
-                            {"lr0": lr0, "rate": rate, "ts": list(range(last + 1))}))
-        return out
-
-    def call(self, inputs, schedule):
-        return {"rates": [float(schedule(inputs["lr0"], t, inputs["rate"])) for t in inputs["ts"]]}
-
-    def expected(self, inputs, ref):
-        return self.call(inputs, getattr(ref, self.functions[0]))
-
-    def judge(self, inputs, outputs, expected):
-        got, want = np.array(outputs["rates"], dtype=np.float64), np.array(expected["rates"])
-        f = value_finding("learning rates", got, want)
-        if not f.passed and f.diagnosis != "shape":
-            bad = ~np.isclose(got, want, rtol=1e-6, atol=0)
-            t = inputs["ts"][int(np.argmax(bad))] if bad.any() else inputs["ts"][0]
-            f.message = (f"the rate at t = {t} is {got[t]:.6g}, expected {want[t]:.6g} "
-                         f"({int(bad.sum())} of the {len(want)} rates for t = 0..{inputs['ts'][-1]} "
-                         "are wrong)." + (f" Every rate is {got[t] / want[t]:.4g} times the right one."
-                                          if f.diagnosis == "scale" else ""))
-        return [f]
-
-
 class DescendQuartic(Check):
     """Grades descend_quartic(x0, step_size, precision, max_steps) -> (x, steps): where the run
     stops (next to 9/4, within ``NEAR``, and where the reference's run stops) and how many updates
@@ -185,24 +166,16 @@ class DescendQuartic(Check):
 
     def cases(self, seed, settings=((6.0, 6.0, 0.01, 1e-5), (2.6, 4.5, 0.005, 1e-6))):
         rng = np.random.default_rng(seed)
-        out = []
-        for lo, hi, step, precision in settings:
-            x0 = float(lo) if lo == hi else round(float(rng.uniform(lo, hi)), 6)
-            out.append(Case(f"x0={x0:g}, step_size={step:g}, precision={precision:g}",
-                            {"x0": x0, "step_size": float(step), "precision": float(precision),
-                             "max_steps": self.max_steps}))
-        return out
+        x0s = [float(lo) if lo == hi else round(float(rng.uniform(lo, hi)), 6) for lo, hi, _, _ in settings]
+        return [Case(f"x0={x0:g}, step_size={step:g}, precision={precision:g}",
+                     {"x0": x0, "step_size": float(step), "precision": float(precision), "max_steps": self.max_steps})
+                for x0, (_, _, step, precision) in zip(x0s, settings)]
 
     def call(self, inputs, descend_quartic):
         with np.errstate(all="ignore"):
             x, steps = descend_quartic(inputs["x0"], inputs["step_size"], inputs["precision"],
                                        inputs["max_steps"])
         return {"x": float(x), "steps": steps if isinstance(steps, (int, np.integer)) else float(steps)}
-
-    def expected(self, inputs, ref):
-        x, steps = ref.descend_quartic(inputs["x0"], inputs["step_size"], inputs["precision"],
-                                       inputs["max_steps"])
-        return {"x": x, "steps": steps}
 
     def judge(self, inputs, outputs, expected):
         x, steps = outputs["x"], outputs["steps"]
@@ -227,11 +200,11 @@ class DescendQuartic(Check):
         return [fx, fs]
 
 
-check_exponential_decay = DecayCheck(
+check_exponential_decay = ScheduleCheck(
     "exponential_decay", default_seed=707,
     hints={"value": "The rate is lr0 times e to the power -k t: it starts at lr0 and shrinks by the same "
                     "factor e^(-k) at every step."})
-check_inverse_time_decay = DecayCheck(
+check_inverse_time_decay = ScheduleCheck(
     "inverse_time_decay", default_seed=708, rate="tau", last=40,
     settings=((0.1, 10), (1.0, 3)),
     hints={"value": "The rate stays at lr0 while t <= tau, then falls like 1/t: lr0 * tau / t."})
