@@ -209,6 +209,7 @@ class MseCheck(PairCheck):
 
 # --------------------------------------------------------------------------- L2 penalty
 class L2PenaltyCheck(PairCheck):
+    args = ("params", "reg")
     hints = {"scale": "The penalty is reg / 2 * sum(W ** 2): its gradient is reg * W (times dloss).",
              "upstream": UPSTREAM_HINT}
 
@@ -225,10 +226,9 @@ class L2PenaltyCheck(PairCheck):
                                                       "dloss": upstream(rng)}))
         return out
 
-    args = ("params", "reg")
-
     def gradient(self, grads):
-        return {str(k): v for k, v in grads.items()}
+        """A dict with its keys as text; anything else is handed to the judge as it is."""
+        return {str(k): v for k, v in grads.items()} if isinstance(grads, dict) else grads
 
     def expected(self, inputs, ref):
         def penalty(params):

@@ -97,6 +97,17 @@ def test_bias_penalty_is_explained():
     assert failed == {"db1", "db2"} and "not penalised" in report.text()
 
 
+def test_penalty_gradients_not_in_a_dict_are_named():
+    """Does an l2_penalty_backward that returns its gradients as a list (not a dict keyed by name)
+    keep the credit for its right penalty and hear that a dict is expected?"""
+    def as_list(dloss, cache):
+        return list(ref.l2_penalty_backward(dloss, cache).values())
+    report = CHECKS["check_l2_penalty"].evaluate(ref.l2_penalty_forward, as_list, oracle=ORACLE)
+    failed = {f.what for _, f in report.problems()}
+    assert failed == {"grads"} and "should return a dict" in report.text()
+    assert 0 < report.earned < report.points
+
+
 def test_dropout_check_replays_the_mask():
     """Does the dropout check hold a student to the stated mask recipe, so that a right implementation
     with another generator loses the forward points?"""
