@@ -11,6 +11,8 @@ the expression checks. Diagnoses named here besides those of autograder.gradchec
 where it should be added: it equals what only one consumer sent back, or one share of an input
 read twice), and for the sort ``missing``, ``order``, ``values``, ``cycle``.
 """
+from functools import partial
+
 import numpy as np
 
 from autograder import gradcheck
@@ -64,8 +66,8 @@ class NodeCheck(Check):
     to stand-in input nodes; its name is ``check_<node>_<method>``.
 
     Parameters of ``cases``: layouts, a list of specs (default ``layouts``), one case each drawn by
-    ``layout(rng, spec) -> (label, values {name: array}, wiring [names], ...)``: a method of a
-    subclass, or a plain function declared with the instance."""
+    ``layout(rng, spec) -> (label, values {name: array}, wiring [names], ...)``, a plain function
+    declared with the instance."""
     method = "backward"
     layouts = ()
 
@@ -88,8 +90,8 @@ class NodeCheck(Check):
 
 class NodeBackward(NodeCheck):
     """Grades the backward method of one node class of the graph engine. Each layout spec is a tuple
-    whose form the subclass states; its last element is always the number of consumers (0: the node
-    is the graph's output). ``layout`` also returns the shape of the node's value."""
+    whose form its layout function states; its last element is always the number of consumers (0: the
+    node is the graph's output). ``layout`` also returns the shape of the node's value."""
 
     def case(self, rng, spec):
         label, values, wiring, shape = self.layout(rng, spec)
@@ -150,45 +152,36 @@ class NodeBackward(NodeCheck):
         return found
 
 
-class ElementwiseBackward(NodeBackward):
-    """Add or Mul. layouts: (wiring letters, shape, consumers), e.g. ("xy", (3, 4), 2); "xx" reads x
+PAIRS = (("xy", (3, 4), 2), ("xx", (2, 3), 1))      # the default layouts of Add and Mul
+
+
+def _elementwise_layout(node, rng, spec):
+    """Add or Mul (``node``): (wiring letters, shape, consumers), e.g. ("xy", (3, 4), 2); "xx" reads x
     twice (Add(x, x), Mul(x, x)); Mul takes two letters."""
-    layouts = (("xy", (3, 4), 2), ("xx", (2, 3), 1))
-
-    def layout(self, rng, spec):
-        wiring, shape, _ = spec
-        shape = tuple(shape)
-        values = {n: rng.normal(size=shape) for n in dict.fromkeys(wiring)}
-        return f"{self.node}({', '.join(wiring)}) of shape {shape}", values, list(wiring), shape
+    wiring, shape, _ = spec
+    shape = tuple(shape)
+    values = {n: rng.normal(size=shape) for n in dict.fromkeys(wiring)}
+    return f"{node}({', '.join(wiring)}) of shape {shape}", values, list(wiring), shape
 
 
-class LinearBackward(NodeBackward):
-    """layouts: ((N, D, M), consumers): X (N, D), W (D, M), b (M,)."""
-    layouts = (((4, 3, 2), 2), ((2, 3, 3), 1))
-
-    def layout(self, rng, spec):
-        (n, d, m), _ = spec
-        values = {"X": rng.normal(size=(n, d)), "W": rng.normal(size=(d, m)), "b": rng.normal(size=m)}
-        return f"Linear with N={n}, D={d}, M={m}", values, ["X", "W", "b"], (n, m)
+def _linear_layout(rng, spec):
+    """((N, D, M), consumers): X (N, D), W (D, M), b (M,)."""
+    (n, d, m), _ = spec
+    values = {"X": rng.normal(size=(n, d)), "W": rng.normal(size=(d, m)), "b": rng.normal(size=m)}
+    return f"Linear with N={n}, D={d}, M={m}", values, ["X", "W", "b"], (n, m)
 
 
-class SigmoidBackward(NodeBackward):
-    """layouts: (shape, consumers)."""
-    layouts = (((3, 4), 2),)
-
-    def layout(self, rng, spec):
-        shape = tuple(spec[0])
-        return f"Sigmoid of shape {shape}", {"z": rng.normal(size=shape) * 2}, ["z"], shape
+def _sigmoid_layout(rng, spec):
+    """(shape, consumers)."""
+    shape = tuple(spec[0])
+    return f"Sigmoid of shape {shape}", {"z": rng.normal(size=shape) * 2}, ["z"], shape
 
 
-class MSEBackward(NodeBackward):
-    """layouts: (shape of y, shape of a, consumers); y and a hold the same number of elements."""
-    layouts = (((4,), (4, 1), 0), ((3, 1), (3, 1), 2))
-
-    def layout(self, rng, spec):
-        ys, as_ = tuple(spec[0]), tuple(spec[1])
-        values = {"y": rng.normal(size=ys), "a": rng.normal(size=as_)}
-        return f"MSE(y {ys}, a {as_})", values, ["y", "a"], ()
+def _mse_layout(rng, spec):
+    """(shape of y, shape of a, consumers); y and a hold the same number of elements."""
+    ys, as_ = tuple(spec[0]), tuple(spec[1])
+    values = {"y": rng.normal(size=ys), "a": rng.normal(size=as_)}
+    return f"MSE(y {ys}, a {as_})", values, ["y", "a"], ()
 
 
 # --------------------------------------------------------------------------- topological sort
@@ -225,11 +218,6 @@ GRAPHS = {
 
 READ_TWICE = ("a node that reads one input twice: it is listed once among that input's consumers, so "
               "count its in-degree once per distinct input")
-
-
-def _reads_twice(inbound):
-    """True if a node with these inbound names reads one of them more than once."""
-    return len(set(inbound)) < len(inbound)
 
 
 def _verdict(what, problem, diagnosis, ok):
@@ -289,7 +277,7 @@ class TopologicalSort(Check):
                             "ValueError naming them (a sort that never ends is stopped and fails too).", "cycle")]
         if outputs["raised"]:
             msg = f"topological_sort raised {outputs['raised']} on a graph without a cycle."
-            if any(_reads_twice(ins) for _, ins in inputs["nodes"]):
+            if any(len(set(ins)) < len(ins) for _, ins in inputs["nodes"]):
                 msg += f" This graph has {READ_TWICE}."
             return [Finding("order", False, msg, "error")]
         order, want, inbound = outputs["order"], expected["nodes"], dict(inputs["nodes"])
@@ -297,7 +285,7 @@ class TopologicalSort(Check):
         listed = [("missing", missing), ("listed more than once", sorted({n for n in order if order.count(n) > 1})),
                   ("unexpected", sorted(set(order) - set(want)))]
         wrong = [f"{what}: {', '.join(names)}" for what, names in listed if names]
-        if any(_reads_twice(inbound[m]) for m in missing):
+        if any(len(set(inbound[m])) < len(inbound[m]) for m in missing):
             wrong.insert(1, READ_TWICE)
         nodes = ("the order should hold every node downstream of the fed nodes exactly once; "
                  + "; ".join(wrong) + ".") if wrong else None
@@ -316,22 +304,27 @@ class TopologicalSort(Check):
 
 
 # --------------------------------------------------------------------------- instances
-check_add_backward = ElementwiseBackward("Add", points=1, hints={
-    "scale": "If the node reads one input twice (Add(x, x)), both contributions must be added into that "
-             "input's gradient with +=."})
-check_mul_backward = ElementwiseBackward("Mul", points=2, hints={
-    "scale": "For Mul(x, x) the node reads x twice: each side sends back its own share and both must be "
-             "added into x's gradient with +=.",
-    "mismatch": "A multiply swaps: the gradient of one input is the other input's value times the "
-                "upstream gradient."})
-check_linear_backward = LinearBackward("Linear", points=3, hints={
-    "error": "If numpy complains about shapes, compare the shape of each gradient with its variable: "
-             "dX like X (N, D), dW like W (D, M), db like b (M,)."})
-check_sigmoid_backward = SigmoidBackward("Sigmoid", points=1, hints={
-    "mismatch": "The sigmoid's local gradient is s * (1 - s), where s is the node's own output "
-                "(self.value), not its input."})
-check_mse_backward = MSEBackward("MSE", points=2, hints={
-    "scale": "The derivative of the mean of m squares is 2/m times the difference.",
-    "shape": "Reshape each gradient to the shape of its own input (y.value.shape, a.value.shape).",
-    "upstream": "MSE is not always the last node: multiply by each upstream gradient."})
+check_add_backward = NodeBackward(
+    "Add", points=1, layout=partial(_elementwise_layout, "Add"), layouts=PAIRS,
+    hints={"scale": "If the node reads one input twice (Add(x, x)), both contributions must be added into "
+                    "that input's gradient with +=."})
+check_mul_backward = NodeBackward(
+    "Mul", points=2, layout=partial(_elementwise_layout, "Mul"), layouts=PAIRS,
+    hints={"scale": "For Mul(x, x) the node reads x twice: each side sends back its own share and both must "
+                    "be added into x's gradient with +=.",
+           "mismatch": "A multiply swaps: the gradient of one input is the other input's value times the "
+                       "upstream gradient."})
+check_linear_backward = NodeBackward(
+    "Linear", points=3, layout=_linear_layout, layouts=(((4, 3, 2), 2), ((2, 3, 3), 1)),
+    hints={"error": "If numpy complains about shapes, compare the shape of each gradient with its variable: "
+                    "dX like X (N, D), dW like W (D, M), db like b (M,)."})
+check_sigmoid_backward = NodeBackward(
+    "Sigmoid", points=1, layout=_sigmoid_layout, layouts=(((3, 4), 2),),
+    hints={"mismatch": "The sigmoid's local gradient is s * (1 - s), where s is the node's own output "
+                       "(self.value), not its input."})
+check_mse_backward = NodeBackward(
+    "MSE", points=2, layout=_mse_layout, layouts=(((4,), (4, 1), 0), ((3, 1), (3, 1), 2)),
+    hints={"scale": "The derivative of the mean of m squares is 2/m times the difference.",
+           "shape": "Reshape each gradient to the shape of its own input (y.value.shape, a.value.shape).",
+           "upstream": "MSE is not always the last node: multiply by each upstream gradient."})
 check_topological_sort = TopologicalSort("topological_sort", points=3)
