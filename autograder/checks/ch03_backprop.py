@@ -39,9 +39,7 @@ class ExpressionBackward(BackwardCheck):
         return redraw(draw, self.away) if self.away else draw()
 
     def draw(self, rng, shape):
-        inputs = self.values(rng, shape)
-        inputs["dout"] = _signed(rng, shape)
-        return f"shape {shape}", inputs
+        return f"shape {shape}", {**self.values(rng, shape), "dout": _signed(rng, shape)}
 
 
 class SquareBackward(ExpressionBackward):
