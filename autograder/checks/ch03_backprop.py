@@ -39,9 +39,7 @@ class ExpressionBackward(BackwardCheck):
         return redraw(draw, self.away) if self.away else draw()
 
     def draw(self, rng, shape):
-        inputs = self.values(rng, shape)
-        inputs["dout"] = _signed(rng, shape)
-        return f"shape {shape}", inputs
+        return f"shape {shape}", {**self.values(rng, shape), "dout": _signed(rng, shape)}
 
 
 class SquareBackward(ExpressionBackward):
@@ -62,18 +60,16 @@ class MaxBackward(ExpressionBackward):
     with both parts of the same sign as dout, is accepted."""
     def cases(self, seed, layouts=(((3, 4), False), ((8,), True))):
         rng = np.random.default_rng(seed)
-        out = []
-        for shape, ties in layouts:
-            shape = tuple(shape)
-            a = rng.normal(size=shape) * 1.5
-            b = a + _signed(rng, shape, 0.2, 2.0)        # |a - b| >= 0.2: no kink in reach of h
-            if ties:
-                flat = b.reshape(-1)
-                tied = rng.choice(flat.size, size=max(1, flat.size // 3), replace=False)
-                flat[tied] = a.reshape(-1)[tied]
-            out.append(Case(f"shape {shape}{', with ties' if ties else ''}",
-                            {"a": a, "b": b, "dout": _signed(rng, shape)}))
-        return out
+        return [Case(*self.draw(rng, tuple(shape), ties)) for shape, ties in layouts]
+
+    def draw(self, rng, shape, ties=False):
+        a = rng.normal(size=shape) * 1.5
+        b = a + _signed(rng, shape, 0.2, 2.0)        # |a - b| >= 0.2: no kink in reach of h
+        if ties:
+            flat = b.reshape(-1)
+            tied = rng.choice(flat.size, size=max(1, flat.size // 3), replace=False)
+            flat[tied] = a.reshape(-1)[tied]
+        return f"shape {shape}{', with ties' if ties else ''}", {"a": a, "b": b, "dout": _signed(rng, shape)}
 
     def judge(self, inputs, outputs, expected):
         tie = inputs["a"] == inputs["b"]

@@ -11,6 +11,8 @@ the expression checks. Diagnoses named here besides those of autograder.gradchec
 where it should be added: it equals what only one consumer sent back, or one share of an input
 read twice), and for the sort ``missing``, ``order``, ``values``, ``cycle``.
 """
+from functools import partial
+
 import numpy as np
 
 from autograder import gradcheck
@@ -51,18 +53,23 @@ class _Vertex:
 
 
 def _wire(node_cls, values, wiring):
-    """Build node_cls over stand-in sources; returns (node, {name: source})."""
+    """Build node_cls over stand-in sources and run its forward; returns (node, {name: source})."""
     sources = {n: _Vertex(n, value=np.asarray(v, dtype=np.float64)) for n, v in values.items()}
     node = node_cls(*[sources[w] for w in wiring])
+    node.forward()
     return node, sources
 
 
 # --------------------------------------------------------------------------- node checks
-class NodeBackward(Check):
-    """Grades the backward method of one node class of the graph engine.
+class NodeCheck(Check):
+    """Grades one method (``method``) of the node class ``functions[0]`` of the graph engine, wired
+    to stand-in input nodes; its name is ``check_<node>_<method>``.
 
-    Parameters of ``cases``: layouts, a list of tuples whose form each subclass states; the last
-    element is always the number of consumers (0: the node is the graph's output)."""
+    Parameters of ``cases``: layouts, a list of specs (default ``layouts``), one case each drawn by
+    ``layout(rng, spec) -> (label, values {name: array}, wiring [names], ...)``, a plain function
+    declared with the instance."""
+    method = "backward"
+    layouts = ()
 
     @property
     def node(self):
@@ -70,26 +77,31 @@ class NodeBackward(Check):
 
     @property
     def name(self):
-        return f"check_{self.node.lower()}_backward"
-
-    def layout(self, rng, spec):
-        """-> (label, values {name: array}, wiring [names], shape of the node's value)."""
-        raise NotImplementedError
+        return f"check_{self.node.lower()}_{self.method}"
 
     def cases(self, seed, layouts=None):
         rng = np.random.default_rng(seed)
-        out = []
-        for spec in (self.default_layouts if layouts is None else layouts):
-            label, values, wiring, shape = self.layout(rng, spec)
-            n_cons = spec[-1]
-            douts = [_signed(rng, shape) for _ in range(n_cons)]
-            label += f", {n_cons} consumer{'s' if n_cons != 1 else ''}" if n_cons else ", graph output"
-            out.append(Case(label, {"values": values, "wiring": list(wiring), "douts": douts}))
-        return out
+        return [self.case(rng, spec) for spec in (self.layouts if layouts is None else layouts)]
+
+    def case(self, rng, spec):
+        label, values, wiring = self.layout(rng, spec)
+        return Case(label, {"values": values, "wiring": list(wiring)})
+
+
+class NodeBackward(NodeCheck):
+    """Grades the backward method of one node class of the graph engine. Each layout spec is a tuple
+    whose form its layout function states; its last element is always the number of consumers (0: the
+    node is the graph's output). ``layout`` also returns the shape of the node's value."""
+
+    def case(self, rng, spec):
+        label, values, wiring, shape = self.layout(rng, spec)
+        n_cons = spec[-1]
+        douts = [_signed(rng, shape) for _ in range(n_cons)]
+        label += f", {n_cons} consumer{'s' if n_cons != 1 else ''}" if n_cons else ", graph output"
+        return Case(label, {"values": values, "wiring": list(wiring), "douts": douts})
 
     def call(self, inputs, node_cls):
         node, sources = _wire(node_cls, inputs["values"], inputs["wiring"])
-        node.forward()
         for k, d in enumerate(inputs["douts"]):     # consumers, each sending back its upstream gradient
             _Vertex(f"consumer{k}", [node]).gradients = {node: np.array(d, dtype=np.float64)}
         node.backward()
@@ -97,113 +109,92 @@ class NodeBackward(Check):
                           for name, src in sources.items()}}
 
     def expected(self, inputs, ref):
-        ref_cls = getattr(ref, self.node)
         values, wiring, douts = inputs["values"], inputs["wiring"], inputs["douts"]
 
         def forward(**vals):
-            node, _ = _wire(ref_cls, vals, wiring)
-            node.forward()
-            return node.value
-        shape = np.shape(forward(**values))
-        total = sum(douts) if douts else np.ones(shape)
+            return _wire(getattr(ref, self.node), vals, wiring)[0].value
+        total = sum(douts) if douts else np.ones(np.shape(forward(**values)))
         exp = numeric_grads(forward, values, list(values), total)
         for name in values:              # a dropped upstream gradient: every consumer sends ones
             exp[f"d{name}_ones"] = exp[f"d{name}_ones"] * max(1, len(douts))
-        if len(douts) > 1:                      # what a single consumer's gradient would give
-            for tag, d in (("first", douts[0]), ("last", douts[-1])):
-                one = numeric_grads(forward, values, list(values), d)
-                for name in values:
-                    exp[f"d{name}_{tag}"] = one["d" + name]
+        for tag, d in (("first", douts[0]), ("last", douts[-1])) if len(douts) > 1 else ():
+            one = numeric_grads(forward, values, list(values), d)   # what a single consumer's gradient gives
+            exp.update({f"d{name}_{tag}": one["d" + name] for name in values})
         return exp
 
     def judge(self, inputs, outputs, expected):
         found = []
         for name in inputs["values"]:
-            got = outputs["grads"][name]
-            key = "d" + name
+            got, key = outputs["grads"][name], "d" + name
             if got is None:
                 found.append(Finding(key, False, f"{self.node}.backward left no entry for its input "
                                      f"{name} in self.gradients.", "missing"))
                 continue
             f = grad_findings({key: got}, expected, [key])[0]
+            found.append(f)
+            if f.passed or np.shape(got) != np.shape(expected[key]):
+                continue
+            kept = [tag for tag in ("first", "last") if f"{key}_{tag}" in expected
+                    and gradcheck.rel_error(got, expected[f"{key}_{tag}"]) <= gradcheck.DIAGNOSIS_TOL]
             reads = inputs["wiring"].count(name)
-            same_shape = np.shape(got) == np.shape(expected[key])
-            if not f.passed and same_shape and f"{key}_first" in expected:
-                for tag in ("first", "last"):
-                    if gradcheck.rel_error(got, expected[f"{key}_{tag}"]) <= gradcheck.DIAGNOSIS_TOL:
-                        f.diagnosis = "overwrite"
-                        f.message = (f"{key} equals the gradient sent back by only the {tag} of the "
-                                     f"{len(inputs['douts'])} consumers of this node. A node's "
-                                     "gradients are the sum over all of its consumers: add (+=) the "
-                                     "contribution of every upstream gradient.")
-                        break
-            if not f.passed and f.diagnosis != "overwrite" and reads > 1 and _is_share(
-                    got, expected[key], reads):
-                f.diagnosis = "overwrite"
+            if kept:
+                f.message = (f"{key} equals the gradient sent back by only the {kept[0]} of the "
+                             f"{len(inputs['douts'])} consumers of this node. A node's gradients are "
+                             "the sum over all of its consumers: add (+=) the contribution of every "
+                             "upstream gradient.")
+            elif reads > 1 and _is_share(got, expected[key], reads):
                 f.message = (f"{key} is 1/{reads} of the right gradient: this node reads {name} {reads} "
                              f"times, and each share must be added (+=) into self.gradients[{name}], "
                              "not assigned over the previous one.")
-            found.append(f)
+            else:
+                continue
+            f.diagnosis = "overwrite"
         return found
 
 
-class AddBackward(NodeBackward):
-    """layouts: (wiring letters, shape, consumers), e.g. ("xy", (3, 4), 2); "xx" reuses x."""
-    default_layouts = (("xy", (3, 4), 2), ("xx", (2, 3), 1))
-
-    def layout(self, rng, spec):
-        wiring, shape, _ = spec
-        shape = tuple(shape)
-        values = {n: rng.normal(size=shape) for n in dict.fromkeys(wiring)}
-        return f"Add({', '.join(wiring)}) of shape {shape}", values, list(wiring), shape
+PAIRS = (("xy", (3, 4), 2), ("xx", (2, 3), 1))      # the default layouts of Add and Mul
 
 
-class MulBackward(AddBackward):
-    """layouts: (wiring letters of length 2, shape, consumers); "xx" is Mul(x, x)."""
-    def layout(self, rng, spec):
-        label, values, wiring, shape = super().layout(rng, spec)
-        return label.replace("Add", "Mul"), values, wiring, shape
+def _elementwise_layout(node, rng, spec):
+    """Add or Mul (``node``): (wiring letters, shape, consumers), e.g. ("xy", (3, 4), 2); "xx" reads x
+    twice (Add(x, x), Mul(x, x)); Mul takes two letters."""
+    wiring, shape, _ = spec
+    shape = tuple(shape)
+    values = {n: rng.normal(size=shape) for n in dict.fromkeys(wiring)}
+    return f"{node}({', '.join(wiring)}) of shape {shape}", values, list(wiring), shape
 
 
-class LinearBackward(NodeBackward):
-    """layouts: ((N, D, M), consumers): X (N, D), W (D, M), b (M,)."""
-    default_layouts = (((4, 3, 2), 2), ((2, 3, 3), 1))
-
-    def layout(self, rng, spec):
-        (n, d, m), _ = spec
-        values = {"X": rng.normal(size=(n, d)), "W": rng.normal(size=(d, m)), "b": rng.normal(size=m)}
-        return f"Linear with N={n}, D={d}, M={m}", values, ["X", "W", "b"], (n, m)
+def _linear_layout(rng, spec):
+    """((N, D, M), consumers): X (N, D), W (D, M), b (M,)."""
+    (n, d, m), _ = spec
+    values = {"X": rng.normal(size=(n, d)), "W": rng.normal(size=(d, m)), "b": rng.normal(size=m)}
+    return f"Linear with N={n}, D={d}, M={m}", values, ["X", "W", "b"], (n, m)
 
 
-class SigmoidBackward(NodeBackward):
-    """layouts: (shape, consumers)."""
-    default_layouts = (((3, 4), 2),)
-
-    def layout(self, rng, spec):
-        shape = tuple(spec[0])
-        return f"Sigmoid of shape {shape}", {"z": rng.normal(size=shape) * 2}, ["z"], shape
+def _sigmoid_layout(rng, spec):
+    """(shape, consumers)."""
+    shape = tuple(spec[0])
+    return f"Sigmoid of shape {shape}", {"z": rng.normal(size=shape) * 2}, ["z"], shape
 
 
-class MSEBackward(NodeBackward):
-    """layouts: (shape of y, shape of a, consumers); y and a hold the same number of elements."""
-    default_layouts = (((4,), (4, 1), 0), ((3, 1), (3, 1), 2))
-
-    def layout(self, rng, spec):
-        ys, as_ = tuple(spec[0]), tuple(spec[1])
-        values = {"y": rng.normal(size=ys), "a": rng.normal(size=as_)}
-        return f"MSE(y {ys}, a {as_})", values, ["y", "a"], ()
+def _mse_layout(rng, spec):
+    """(shape of y, shape of a, consumers); y and a hold the same number of elements."""
+    ys, as_ = tuple(spec[0]), tuple(spec[1])
+    values = {"y": rng.normal(size=ys), "a": rng.normal(size=as_)}
+    return f"MSE(y {ys}, a {as_})", values, ["y", "a"], ()
 
 
 # --------------------------------------------------------------------------- topological sort
 def _build(spec):
-    """Vertices from a graph spec {"nodes": [[name, [inbound names]], ...], "extra": [[u, v]]}."""
+    """Vertices from a graph spec {"nodes": [[name, [inbound names]], ...], "extra": [[u, v]], "feed":
+    {name: value}, "feed_order": [names]}; returns ({name: vertex}, the feed_dict in feed order)."""
     made = {}
     for name, inbound in spec["nodes"]:
         made[name] = _Vertex(name, [made[i] for i in inbound])
     for u, v in spec.get("extra", []):                  # edges that close a cycle
         made[v].inbound_nodes.append(made[u])
         made[u].outbound_nodes.append(made[v])
-    return made
+    return made, {made[n]: spec["feed"][n] for n in spec["feed_order"]}
 
 
 GRAPHS = {
@@ -229,6 +220,12 @@ READ_TWICE = ("a node that reads one input twice: it is listed once among that i
               "count its in-degree once per distinct input")
 
 
+def _verdict(what, problem, diagnosis, ok):
+    """The Finding ``what``: failing with the message ``problem`` (and ``diagnosis``) if there is one,
+    else passing with the message ``ok``."""
+    return Finding(what, False, problem, diagnosis) if problem else Finding(what, True, ok, "ok")
+
+
 class TopologicalSort(Check):
     """Grades topological_sort(feed_dict) on small graphs of stand-in nodes. On a graph with a cycle
     only ValueError counts as reporting it: any other exception (a KeyError, a MemoryError or a
@@ -248,8 +245,7 @@ class TopologicalSort(Check):
         return out
 
     def call(self, inputs, topological_sort):
-        made = _build(inputs)
-        feed = {made[n]: inputs["feed"][n] for n in inputs["feed_order"]}
+        made, feed = _build(inputs)
         try:
             order = topological_sort(feed)
         except NotImplementedError:
@@ -263,8 +259,7 @@ class TopologicalSort(Check):
         return {"raised": None, "order": names, "values": values}
 
     def expected(self, inputs, ref):
-        made = _build(inputs)
-        feed = {made[n]: inputs["feed"][n] for n in inputs["feed_order"]}
+        made, feed = _build(inputs)
         try:
             order = ref.topological_sort(feed)
         except ValueError:
@@ -285,63 +280,51 @@ class TopologicalSort(Check):
             if any(len(set(ins)) < len(ins) for _, ins in inputs["nodes"]):
                 msg += f" This graph has {READ_TWICE}."
             return [Finding("order", False, msg, "error")]
-        order = outputs["order"]
-        want = expected["nodes"]
-        inbound = {n: ins for n, ins in inputs["nodes"]}
-        found = []
+        order, want, inbound = outputs["order"], expected["nodes"], dict(inputs["nodes"])
         missing = sorted(set(want) - set(order))
-        doubled = sorted({n for n in order if order.count(n) > 1})
-        extra = sorted(set(order) - set(want))
-        if missing or doubled or extra:
-            msg = "the order should hold every node downstream of the fed nodes exactly once;"
-            if missing:
-                msg += f" missing: {', '.join(missing)};"
-                if any(len(set(inbound[m])) < len(inbound[m]) for m in missing):
-                    msg += f" {READ_TWICE};"
-            if doubled:
-                msg += f" listed more than once: {', '.join(doubled)};"
-            if extra:
-                msg += f" unexpected: {', '.join(extra)};"
-            found.append(Finding("nodes", False, msg.rstrip(";") + ".", "missing"))
-        else:
-            found.append(Finding("nodes", True, "every node appears exactly once.", "ok"))
+        listed = [("missing", missing), ("listed more than once", sorted({n for n in order if order.count(n) > 1})),
+                  ("unexpected", sorted(set(order) - set(want)))]
+        wrong = [f"{what}: {', '.join(names)}" for what, names in listed if names]
+        if any(len(set(inbound[m])) < len(inbound[m]) for m in missing):
+            wrong.insert(1, READ_TWICE)
+        nodes = ("the order should hold every node downstream of the fed nodes exactly once; "
+                 + "; ".join(wrong) + ".") if wrong else None
         pos = {n: i for i, n in enumerate(order)}
         bad = [(i, n) for n in want for i in inbound[n] if not (i in pos and n in pos and pos[i] < pos[n])]
-        if bad:
-            i, n = bad[0]
-            found.append(Finding("order", False, f"{n} must come after its input {i}, but "
-                                 + ("it is missing." if i not in pos or n not in pos else "it comes first.")
-                                 + " A node is ready only when all of its inbound nodes are in the "
-                                 "order (its remaining in-degree is zero).", "order"))
-        else:
-            found.append(Finding("order", True, "every node comes after all of its inputs.", "ok"))
-        wrong = [n for n, v in inputs["feed"].items() if outputs["values"].get(n) != v]
-        if wrong:
-            found.append(Finding("values", False, f"the fed nodes {', '.join(wrong)} do not hold their "
-                                 "values from feed_dict after sorting: set node.value = feed_dict[node] "
-                                 "for every fed node.", "values"))
-        else:
-            found.append(Finding("values", True, "fed values are set.", "ok"))
-        return found
+        late = (f"{bad[0][1]} must come after its input {bad[0][0]}, but "
+                + ("it is missing." if not set(bad[0]) <= pos.keys() else "it comes first.")
+                + " A node is ready only when all of its inbound nodes are in the order (its remaining "
+                "in-degree is zero).") if bad else None
+        unset = [n for n, v in inputs["feed"].items() if outputs["values"].get(n) != v]
+        unfed = (f"the fed nodes {', '.join(unset)} do not hold their values from feed_dict after sorting: "
+                 "set node.value = feed_dict[node] for every fed node.") if unset else None
+        return [_verdict("nodes", nodes, "missing", "every node appears exactly once."),
+                _verdict("order", late, "order", "every node comes after all of its inputs."),
+                _verdict("values", unfed, "values", "fed values are set.")]
 
 
 # --------------------------------------------------------------------------- instances
-check_add_backward = AddBackward("Add", points=1, hints={
-    "scale": "If the node reads one input twice (Add(x, x)), both contributions must be added into that "
-             "input's gradient with +=."})
-check_mul_backward = MulBackward("Mul", points=2, hints={
-    "scale": "For Mul(x, x) the node reads x twice: each side sends back its own share and both must be "
-             "added into x's gradient with +=.",
-    "mismatch": "A multiply swaps: the gradient of one input is the other input's value times the "
-                "upstream gradient."})
-check_linear_backward = LinearBackward("Linear", points=3, hints={
-    "error": "If numpy complains about shapes, compare the shape of each gradient with its variable: "
-             "dX like X (N, D), dW like W (D, M), db like b (M,)."})
-check_sigmoid_backward = SigmoidBackward("Sigmoid", points=1, hints={
-    "mismatch": "The sigmoid's local gradient is s * (1 - s), where s is the node's own output "
-                "(self.value), not its input."})
-check_mse_backward = MSEBackward("MSE", points=2, hints={
-    "scale": "The derivative of the mean of m squares is 2/m times the difference.",
-    "shape": "Reshape each gradient to the shape of its own input (y.value.shape, a.value.shape).",
-    "upstream": "MSE is not always the last node: multiply by each upstream gradient."})
+check_add_backward = NodeBackward(
+    "Add", points=1, layout=partial(_elementwise_layout, "Add"), layouts=PAIRS,
+    hints={"scale": "If the node reads one input twice (Add(x, x)), both contributions must be added into "
+                    "that input's gradient with +=."})
+check_mul_backward = NodeBackward(
+    "Mul", points=2, layout=partial(_elementwise_layout, "Mul"), layouts=PAIRS,
+    hints={"scale": "For Mul(x, x) the node reads x twice: each side sends back its own share and both must "
+                    "be added into x's gradient with +=.",
+           "mismatch": "A multiply swaps: the gradient of one input is the other input's value times the "
+                       "upstream gradient."})
+check_linear_backward = NodeBackward(
+    "Linear", points=3, layout=_linear_layout, layouts=(((4, 3, 2), 2), ((2, 3, 3), 1)),
+    hints={"error": "If numpy complains about shapes, compare the shape of each gradient with its variable: "
+                    "dX like X (N, D), dW like W (D, M), db like b (M,)."})
+check_sigmoid_backward = NodeBackward(
+    "Sigmoid", points=1, layout=_sigmoid_layout, layouts=(((3, 4), 2),),
+    hints={"mismatch": "The sigmoid's local gradient is s * (1 - s), where s is the node's own output "
+                       "(self.value), not its input."})
+check_mse_backward = NodeBackward(
+    "MSE", points=2, layout=_mse_layout, layouts=(((4,), (4, 1), 0), ((3, 1), (3, 1), 2)),
+    hints={"scale": "The derivative of the mean of m squares is 2/m times the difference.",
+           "shape": "Reshape each gradient to the shape of its own input (y.value.shape, a.value.shape).",
+           "upstream": "MSE is not always the last node: multiply by each upstream gradient."})
 check_topological_sort = TopologicalSort("topological_sort", points=3)

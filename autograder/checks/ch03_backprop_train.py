@@ -18,9 +18,9 @@ module re-exports them.
 import numpy as np
 
 from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, array_finding, value_finding
+from autograder.checks.base import Case, Check, Finding, value_finding
 from autograder.checks.families import sigmoid
-from autograder.checks.ch03_backprop_graph import _signed, _Vertex, _wire
+from autograder.checks.ch03_backprop_graph import NodeCheck, _signed, _Vertex, _wire
 from autograder.datasets import wave, wave_start
 
 SLUG = "ch03_backprop"
@@ -30,44 +30,29 @@ COURSE_EPOCHS = 800      #: in this many epochs, at learning rate 0.5, from data
 
 
 # --------------------------------------------------------------------------- forward passes
-class NodeForward(Check):
+class NodeForward(NodeCheck):
     """Grades the forward method of a node class: the value it sets, against the reference node's.
-
-    ``layout(rng, spec) -> (label, values, wiring)`` is declared with the instance; ``layouts`` the
+    ``layout(rng, spec) -> (label, values, wiring)`` is declared with the instance, ``layouts`` the
     default specs."""
-
-    @property
-    def name(self):
-        return f"check_{self.functions[0].lower()}_forward"
-
-    def cases(self, seed, layouts=None):
-        rng = np.random.default_rng(seed)
-        out = []
-        for spec in (self.layouts if layouts is None else layouts):
-            label, values, wiring = self.layout(rng, spec)
-            out.append(Case(label, {"values": values, "wiring": list(wiring)}))
-        return out
+    method = "forward"
 
     def call(self, inputs, node_cls):
         node, sources = _wire(node_cls, inputs["values"], inputs["wiring"])
-        node.forward()
         value = None if node.value is None else np.asarray(node.value, dtype=np.float64)
         after = {n: np.asarray(s.value, dtype=np.float64) for n, s in sources.items()}
         return {"value": value, "inputs_after": after}
 
     def expected(self, inputs, ref):
-        node, _ = _wire(getattr(ref, self.functions[0]), inputs["values"], inputs["wiring"])
-        node.forward()
-        return {"value": node.value}
+        return {"value": _wire(getattr(ref, self.node), inputs["values"], inputs["wiring"])[0].value}
 
     def judge(self, inputs, outputs, expected):
         changed = [n for n, v in inputs["values"].items()
                    if not np.array_equal(np.asarray(v), outputs["inputs_after"][n])]
         if changed:
-            return [Finding("inputs", False, f"{self.functions[0]}.forward changed the value of its input "
+            return [Finding("inputs", False, f"{self.node}.forward changed the value of its input "
                             f"{', '.join(changed)}; compute a new array.", "value")]
         if outputs["value"] is None:
-            return [Finding("value", False, f"{self.functions[0]}.forward left self.value as None: "
+            return [Finding("value", False, f"{self.node}.forward left self.value as None: "
                             "store the result in self.value.", "shape")]
         return [value_finding("value", outputs["value"], expected["value"])]
 
@@ -101,15 +86,10 @@ class SgdUpdate(Check):
                      {"values": values, "grads": grads, "rate": rate})]
 
     def call(self, inputs, sgd_update):
-        nodes = []
-        for k, (v, g) in enumerate(zip(inputs["values"], inputs["grads"])):
-            node = _Vertex(f"t{k}", value=v)             # the very array the caller fed
+        nodes = [_Vertex(f"t{k}", value=v) for k, v in enumerate(inputs["values"])]   # the very arrays fed
+        for node, g in zip(nodes, inputs["grads"]):
             node.gradients = {node: np.array(g, dtype=np.float64)}
-            nodes.append(node)
-        if inputs["rate"] is None:
-            sgd_update(nodes)
-        else:
-            sgd_update(nodes, inputs["rate"])
+        sgd_update(nodes, *([] if inputs["rate"] is None else [inputs["rate"]]))
         return {"new": [np.asarray(n.value, dtype=np.float64) for n in nodes]}
 
     def expected(self, inputs, ref):
@@ -170,15 +150,13 @@ class TrainGraph(Check):
     def cases(self, seed, n=30, hidden=8, epochs=COURSE_EPOCHS, learning_rate=0.5, start="course"):
         rng = np.random.default_rng(seed)
         X, y = wave(n)
-        if start == "course":
-            params = wave_start(hidden)
-            label = f"the wave ({n} points), the course's start, {hidden} hidden units"
-        else:
-            params = wave_start(hidden, seed=int(rng.integers(2 ** 31)))
-            label = f"the wave ({n} points), random start, {hidden} hidden units"
-        return [Case(f"{label}, {epochs} epochs at learning rate {learning_rate:g}",
+        course = start == "course"
+        params = wave_start(hidden) if course else wave_start(hidden, seed=int(rng.integers(2 ** 31)))
+        origin = "the course's start" if course else "random start"
+        return [Case(f"the wave ({n} points), {origin}, {hidden} hidden units, {epochs} epochs at learning "
+                     f"rate {learning_rate:g}",
                      {"X": X, "y": y, "params": params, "epochs": int(epochs),
-                      "learning_rate": float(learning_rate), "target": start == "course"})]
+                      "learning_rate": float(learning_rate), "target": course})]
 
     def call(self, inputs, train_graph):
         params, costs = train_graph(inputs["X"], inputs["y"], inputs["params"], inputs["epochs"],
