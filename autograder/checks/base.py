@@ -249,9 +249,10 @@ class Check:
 
     def hinted(self, findings):
         """``findings``, each failing one with this check's hint for its output and diagnosis (key
-        "db shape"), else for its diagnosis ("shape")."""
+        "db shape"), else for its diagnosis ("shape"); a changed input ("inputs") gets none."""
         for f in findings:
-            hint = None if f.passed else self.hints.get(f"{f.what} {f.diagnosis}", self.hints.get(f.diagnosis))
+            hint = None if f.passed or f.what == "inputs" else self.hints.get(f"{f.what} {f.diagnosis}",
+                                                                                self.hints.get(f.diagnosis))
             f.message += " " + hint if hint else ""
         return findings
 

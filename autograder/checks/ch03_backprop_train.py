@@ -33,8 +33,9 @@ COURSE_EPOCHS = 800      #: in this many epochs, at learning rate 0.5, from data
 class NodeForward(NodeCheck):
     """Grades the forward method of a node class: the value it sets, against the reference node's.
     ``layout(rng, spec) -> (label, values, wiring)`` is declared with the instance, ``layouts`` the
-    default specs."""
+    default specs. A changed input (written into, or given a new value) is its judge's own finding."""
     method = "forward"
+    guard = ""
 
     def call(self, inputs, node_cls):
         node, sources = _wire(node_cls, inputs["values"], inputs["wiring"])

@@ -84,3 +84,18 @@ def test_forward_checks_grade_the_value_set():
             pass
     report = C.check_sigmoid_forward.evaluate(Lazy, oracle=ORACLE)
     assert report.earned == 0 and report.diagnoses == {"shape"}
+
+
+def test_a_forward_that_writes_into_its_input_is_told_once_without_the_value_hint():
+    """Does a Sigmoid whose forward squashes its input node's array in place get one "inputs"
+    finding per case, naming the input, and none of the hints meant for a wrong value?"""
+    class SquashesInPlace(G.Sigmoid):
+        def forward(self):
+            z = self.inbound_nodes[0].value
+            z *= -1.0
+            np.exp(z, out=z)
+            self.value = 1.0 / (1.0 + z)
+    report = C.check_sigmoid_forward.evaluate(SquashesInPlace, oracle=ORACLE)
+    failing = [f for _, f in report.problems()]
+    assert [f.what for f in failing] == ["inputs"] * len(report.results) and report.earned == 0
+    assert all("its input z" in f.message and "1 / (1 + exp" not in f.message for f in failing), report.text()
