@@ -15,8 +15,7 @@ check module re-exports them.
 """
 import numpy as np
 
-from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, array_finding, value_finding
+from autograder.checks.base import Case, Check, Finding, array_finding, param_grads, value_finding
 from autograder.checks.ch04_svm import TrainingCheck
 from autograder.checks.families import redraw
 
@@ -61,14 +60,6 @@ def _plain(params):
     """A params dict as the check hands it back (arrays, b2 a float)."""
     return {k: (float(np.asarray(params[k])) if k == "b2" else np.asarray(params[k], dtype=np.float64))
             for k in KEYS}
-
-
-def _flatten(p):
-    return np.concatenate([np.ravel(p[k]) for k in KEYS])
-
-
-def _unflatten(flat):
-    return {"W1": flat[:6].reshape(3, 2), "b1": flat[6:9], "w2": flat[9:12], "b2": flat[12]}
 
 
 def _scores(params, X):
@@ -165,17 +156,14 @@ class ReluNetPullStep(Check):
                                      inputs["step_size"], inputs["reg"]))}
 
     def expected(self, inputs, ref):
-        p = _as_params(inputs["params"])
-        point, label = np.asarray(inputs["point"], dtype=np.float64), inputs["label"]
+        p, point, label = _as_params(inputs["params"]), np.asarray(inputs["point"], dtype=np.float64), inputs["label"]
 
-        def score(flat):
-            q = _unflatten(flat)
+        def score(q):
             return float(np.maximum(0.0, q["W1"] @ point + q["b1"]) @ q["w2"] + q["b2"])
-        flat = _flatten(p)
-        s = score(flat)
+        s = score(p)
         pull = 1.0 if label > 0 and s < 1 else -1.0 if label < 0 and s > -1 else 0.0
-        grad = _unflatten(gradcheck.numerical_gradient(score, flat.copy()))
-        change = {k: inputs["step_size"] * (pull * grad[k] - (inputs["reg"] * p[k] if k in ("W1", "w2") else 0.0))
+        grad = param_grads(score, p)
+        change = {k: inputs["step_size"] * (pull * grad["d" + k] - (inputs["reg"] * p[k] if k in ("W1", "w2") else 0.0))
                   for k in KEYS}
         return {"change": change, "pull": pull}
 
@@ -193,7 +181,7 @@ class TrainReluNet(TrainingCheck):
     what, classifies, guard = "parameters", "the returned net classifies", "case"
     iterations, n = 1000, 8
     returned, plain = staticmethod(_kept), staticmethod(_plain)
-    flat, scores = staticmethod(_flatten), staticmethod(_scores)
+    scores = staticmethod(_scores)
     loop_hint = ("Make exactly one pull update per entry of order, in turn, each from the parameters the "
                  "previous one returned.")
 

@@ -164,16 +164,13 @@ def accuracy(scores, y):
 
 
 class TrainingCheck(Check):
-    """Grades a training loop ``train(X, y, order, <start>, step_size, reg) -> parameters`` (one update
-    per entry of ``order``, in turn) by its result against the reference run's (``loop_hint`` added when
-    they differ) and by the training accuracy of what it returns, computed here. Its case: the six
-    points (``data="six"``) or ``n`` separable ones, ``iterations`` updates. Declared with
-        start, draw_start(rng, data)   the starting parameters' name and how they are drawn
-        read(got)      the parameters as ``scores(params, X)`` and ``flat`` take them, or the Finding
-                       that says why ``got`` is not parameters
-        returned(got)  what ``call`` keeps of the loop's result; plain(params): the reference's, as stored
-        key            the result's name in the outputs; what, classifies: as training_findings takes them
-    (plain functions; the defaults are the SVM's w, and keep what they are given)."""
+    """Grades a training loop ``train(X, y, order, <start>, step_size, reg) -> parameters`` (one update per
+    entry of ``order``, in turn): its result against the reference run's (``loop_hint`` when they differ)
+    and the training accuracy of what it returns, computed here. The case: the six points (``data="six"``)
+    or ``n`` separable ones, ``iterations`` updates from ``draw_start(rng, data)``, named ``start``.
+    ``read(got)`` gives the parameters as ``scores(params, X)`` takes them (or the Finding that says why it
+    cannot), ``returned(got)`` what ``call`` keeps of them, ``plain(params)`` the reference's as stored;
+    ``key`` names them in the outputs, ``what`` and ``classifies`` in the findings. Defaults: the SVM's w."""
     start, key, what, classifies = "w0", "w", "w", "the returned parameters classify"
     iterations, n = 400, 6
     scores = staticmethod(_scores)
@@ -190,25 +187,25 @@ class TrainingCheck(Check):
     def returned(got):
         return got
 
-    plain = flat = returned
+    plain = returned
+
+    @staticmethod
+    def flat(params):
+        """The parameters as one vector (a dict's values in order)."""
+        return np.concatenate([np.ravel(v) for v in params.values()]) if isinstance(params, dict) else params
 
     def cases(self, seed, iterations=None, data="six", n=None, step_size=0.01, reg=0.1):
-        rng = np.random.default_rng(seed)
-        iterations = self.iterations if iterations is None else iterations
-        n = self.n if n is None else n
-        if data == "six":
-            X, y, where = np.array(SVM_POINTS["X"]), np.array(SVM_POINTS["y"]), "the six points"
-        else:
-            (X, y), where = separable_points(rng, n), f"{n} separable points"
+        rng, n = np.random.default_rng(seed), self.n if n is None else n
+        X, y = (np.array(SVM_POINTS["X"]), np.array(SVM_POINTS["y"])) if data == "six" else separable_points(rng, n)
         start = self.draw_start(rng, data)
-        order = rng.integers(0, len(y), size=iterations)
-        return [Case(f"{where}, {_count(iterations, 'update')}",
-                     {"X": X, "y": y, "order": order, self.start: start,
-                      "step_size": float(step_size), "reg": float(reg)})]
+        order = rng.integers(0, len(y), size=self.iterations if iterations is None else iterations)
+        where = "the six points" if data == "six" else f"{n} separable points"
+        return [Case(f"{where}, {_count(len(order), 'update')}", {"X": X, "y": y, "order": order, self.start: start,
+                                                                   "step_size": float(step_size), "reg": float(reg)})]
 
     def call(self, inputs, train):
-        return {self.key: self.returned(train(*[inputs[k] for k in ("X", "y", "order", self.start,
-                                                                     "step_size", "reg")]))}
+        args = [inputs[k] for k in ("X", "y", "order", self.start, "step_size", "reg")]
+        return {self.key: self.returned(train(*args))}
 
     def expected(self, inputs, ref):
         new = super().expected(inputs, ref)[self.key]
