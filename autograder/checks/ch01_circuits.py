@@ -83,13 +83,11 @@ class GateCheck(Check):
     def cases(self, seed, trials=5, reuse=False, special=False):
         rng = np.random.default_rng(seed)
 
-        def case(label, values, start, reuse_wire=False):
-            dout = signed(rng, trials)
-            return Case(label, {"values": values, "start": start, "dout": dout, "reuse": reuse_wire})
+        def case(label, values, start, reuse_wire=False):     # the pulls are drawn after the wires
+            return Case(label, {"values": values, "start": start, "dout": signed(rng, trials), "reuse": reuse_wire})
         if reuse:
-            v = rng.normal(scale=2.0, size=(trials, 1))
-            return [case("one wire on both inputs (like x * x), already holding a gradient", v,
-                         rng.normal(size=(trials, 1)), True)]
+            return [case("one wire on both inputs (like x * x), already holding a gradient",
+                         rng.normal(scale=2.0, size=(trials, 1)), rng.normal(size=(trials, 1)), True)]
         if special and self.draw_special:
             return [case(self.special_label, self.draw_special(rng, trials),
                          rng.normal(size=(trials, self.arity)))]

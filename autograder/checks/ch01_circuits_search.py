@@ -58,8 +58,7 @@ def _kept(new):
 
 def _plain(params):
     """A params dict as the check hands it back (arrays, b2 a float)."""
-    return {k: (float(np.asarray(params[k])) if k == "b2" else np.asarray(params[k], dtype=np.float64))
-            for k in KEYS}
+    return {**_as_params(params), "b2": float(np.asarray(params["b2"]))}
 
 
 def _scores(params, X):
@@ -174,25 +173,6 @@ class ReluNetPullStep(Check):
         return [value_finding(f"change of {k}", got[k] - before[k], expected["change"][k], tol=1e-6) for k in KEYS]
 
 
-# --------------------------------------------------------------------------- the training loop
-class TrainReluNet(TrainingCheck):
-    """Grades train_relu_net(X, y, order, params, step_size, reg) -> new params, as TrainingCheck says."""
-    start = key = "params"
-    what, classifies, guard = "parameters", "the returned net classifies", "case"
-    iterations, n = 1000, 8
-    returned, plain = staticmethod(_kept), staticmethod(_plain)
-    scores = staticmethod(_scores)
-    loop_hint = ("Make exactly one pull update per entry of order, in turn, each from the parameters the "
-                 "previous one returned.")
-
-    @staticmethod
-    def draw_start(rng, data):
-        return _params(rng)
-
-    def read(self, got):
-        return _read(self.functions[0], got)
-
-
 check_neuron_random_search = NeuronRandomSearch("neuron_random_search", points=2, default_seed=404)
 check_relu_net_pull_step = ReluNetPullStep(
     "relu_net_pull_step", points=2, default_seed=405,
@@ -202,4 +182,10 @@ check_relu_net_pull_step = ReluNetPullStep(
            "value": "Walk the pull back through the net: the score's pull reaches w2 through the units' "
                     "outputs, a unit's inputs only where it fired; springs (-reg * weight) act on W1 and "
                     "w2, never on the biases."})
-check_train_relu_net = TrainReluNet("train_relu_net", points=2, default_seed=406)
+check_train_relu_net = TrainingCheck(   # train_relu_net(X, y, order, params, step_size, reg) -> new params
+    "train_relu_net", points=2, default_seed=406, guard="case", iterations=1000, n=8,
+    start="params", draw_start=lambda rng, data: _params(rng), key="params", returned=_kept, plain=_plain,
+    read=lambda got: _read("train_relu_net", got), scores=_scores, what="parameters",
+    classifies="the returned net classifies",
+    loop_hint="Make exactly one pull update per entry of order, in turn, each from the parameters the "
+              "previous one returned.")

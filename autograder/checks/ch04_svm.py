@@ -164,30 +164,24 @@ def accuracy(scores, y):
 
 
 class TrainingCheck(Check):
-    """Grades a training loop ``train(X, y, order, <start>, step_size, reg) -> parameters`` (one update per
-    entry of ``order``, in turn): its result against the reference run's (``loop_hint`` when they differ)
-    and the training accuracy of what it returns, computed here. The case: the six points (``data="six"``)
-    or ``n`` separable ones, ``iterations`` updates from ``draw_start(rng, data)``, named ``start``.
-    ``read(got)`` gives the parameters as ``scores(params, X)`` takes them (or the Finding that says why it
-    cannot), ``returned(got)`` what ``call`` keeps of them, ``plain(params)`` the reference's as stored;
-    ``key`` names them in the outputs, ``what`` and ``classifies`` in the findings. Defaults: the SVM's w."""
+    """Grades a training loop ``train(X, y, order, <start>, step_size, reg) -> parameters``, one update per
+    entry of ``order`` in turn: its result against the reference run's (``loop_hint`` added when they
+    differ) and the training accuracy of what it returns, computed here. The case: the six points
+    (``data="six"``) or ``n`` separable ones, ``iterations`` updates. Declared with what differs from the
+    SVM's w (3,), functions as plain functions:
+        draw_start(rng, data)         the starting parameters, named ``start`` in the case's inputs
+        read(got)                     the parameters as ``scores(params, X)`` takes them, or the Finding
+                                      that says why ``got`` is not parameters
+        returned(got), plain(params)  what ``call`` keeps of a result; the reference's result as stored
+        key, what, classifies         the result's name in the outputs; its names in training_findings"""
     start, key, what, classifies = "w0", "w", "w", "the returned parameters classify"
     iterations, n = 400, 6
-    scores = staticmethod(_scores)
+    scores, read = staticmethod(_scores), staticmethod(lambda w: _w_problem(w) or w)
+    returned = plain = staticmethod(lambda got: got)
 
     @staticmethod
     def draw_start(rng, data):
         return np.array(SVM_POINTS["w0"]) if data == "six" else rng.normal(size=3)
-
-    @staticmethod
-    def read(w):
-        return _w_problem(w) or w
-
-    @staticmethod
-    def returned(got):
-        return got
-
-    plain = returned
 
     @staticmethod
     def flat(params):
