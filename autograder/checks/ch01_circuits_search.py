@@ -15,11 +15,9 @@ check module re-exports them.
 """
 import numpy as np
 
-from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, array_finding, value_finding
-from autograder.checks.findings import training_findings
+from autograder.checks.base import Case, Check, Finding, array_finding, param_grads, value_finding
+from autograder.checks.ch04_svm import TrainingCheck
 from autograder.checks.families import redraw
-from autograder.datasets import SVM_POINTS
 
 SLUG = "ch01_circuits"
 KEYS = ("W1", "b1", "w2", "b2")
@@ -45,19 +43,27 @@ def _as_params(got):
     return out
 
 
+def _read(fn, got):
+    """``got`` as _as_params gives it, or the Finding that says why what ``fn`` returned is not params."""
+    try:
+        return _as_params(got)
+    except ValueError as err:
+        return Finding("params", False, f"{fn} returned {err}.", "shape")
+
+
+def _kept(new):
+    """What a check keeps of returned params: the dict's KEYS (anything else as it is)."""
+    return {k: new[k] for k in KEYS if k in new} if isinstance(new, dict) else new
+
+
 def _plain(params):
     """A params dict as the check hands it back (arrays, b2 a float)."""
-    return {k: (float(np.asarray(params[k])) if k == "b2" else np.asarray(params[k], dtype=np.float64))
-            for k in KEYS}
+    return {**_as_params(params), "b2": float(np.asarray(params["b2"]))}
 
 
 def _scores(params, X):
     hidden = np.maximum(0.0, X @ params["W1"].T + params["b1"])
     return hidden @ params["w2"] + params["b2"]
-
-
-def _accuracy(params, X, y):
-    return float(np.mean(np.where(_scores(params, X) > 0, 1.0, -1.0) == y))
 
 
 # --------------------------------------------------------------------------- random search
@@ -86,9 +92,6 @@ class NeuronRandomSearch(Check):
         best, outputs = search(inputs["params"], inputs["x"], inputs["y"], inputs["steps"],
                                inputs["tweak_amount"], rng)
         return {"best": best, "outputs": outputs}
-
-    def expected(self, inputs, ref):
-        return self.call(inputs, ref.neuron_random_search)
 
     def judge(self, inputs, outputs, expected):
         wrong_form = array_finding("outputs", outputs["outputs"]) or array_finding("best", outputs["best"])
@@ -129,109 +132,45 @@ class ReluNetPullStep(Check):
 
     def cases(self, seed, kinds=("up", "down", "none"), step_size=0.01, reg=0.1):
         rng = np.random.default_rng(seed)
-        X = np.array(SVM_POINTS["X"])
-        out = []
-        for kind in kinds:
-            def draw():
-                params = _params(rng, 1.0)
-                point = rng.normal(scale=1.5, size=2)
-                label = -1.0 if kind == "down" else 1.0
-                return params, point, label
+        return [Case(f"{self.kinds_text[kind]} (step {step_size:g}, reg {reg:g})",
+                     {**self.draw(rng, kind), "step_size": float(step_size), "reg": float(reg)}) for kind in kinds]
 
-            def fits(v):
-                params, point, label = v
-                pre = params["W1"] @ point + params["b1"]
-                m = label * float(np.maximum(0, pre) @ params["w2"] + params["b2"])
-                fired = np.sum(pre > 0)
-                return (np.min(np.abs(pre)) > 0.05 and abs(m - 1.0) > 1e-3
-                        and (m < 1.0) == (kind != "none") and fired >= 1
-                        and (kind != "dead" or fired < 3))
-            params, point, label = redraw(draw, fits)
-            out.append(Case(f"{self.kinds_text[kind]} (step {step_size:g}, reg {reg:g})",
-                            {"params": params, "point": point, "label": label,
-                             "step_size": float(step_size), "reg": float(reg)}))
-        del X
-        return out
+    @staticmethod
+    def draw(rng, kind):
+        """{"params", "point", "label"}: a point pulled the way ``kind`` says, every unit's pre-activation
+        away from its kink and the margin away from 1, at least one unit firing (not all three: "dead")."""
+        def fits(v):
+            params, point, label = v
+            pre = params["W1"] @ point + params["b1"]
+            m = label * float(np.maximum(0, pre) @ params["w2"] + params["b2"])
+            fired = np.sum(pre > 0)
+            return (np.min(np.abs(pre)) > 0.05 and abs(m - 1.0) > 1e-3
+                    and (m < 1.0) == (kind != "none") and fired >= 1
+                    and (kind != "dead" or fired < 3))
+        v = redraw(lambda: (_params(rng, 1.0), rng.normal(scale=1.5, size=2), -1.0 if kind == "down" else 1.0), fits)
+        return dict(zip(("params", "point", "label"), v))
 
     def call(self, inputs, step):
-        new = step(inputs["params"], inputs["point"], inputs["label"], inputs["step_size"], inputs["reg"])
-        return {"params": {k: new[k] for k in KEYS if k in new} if isinstance(new, dict) else new}
+        return {"params": _kept(step(inputs["params"], inputs["point"], inputs["label"],
+                                     inputs["step_size"], inputs["reg"]))}
 
     def expected(self, inputs, ref):
-        p = {k: np.array(inputs["params"][k], dtype=np.float64) for k in KEYS}
-        point, label = np.asarray(inputs["point"], dtype=np.float64), inputs["label"]
+        p, point, label = _as_params(inputs["params"]), np.asarray(inputs["point"], dtype=np.float64), inputs["label"]
 
-        def score(flat):
-            q = _unflatten(flat)
+        def score(q):
             return float(np.maximum(0.0, q["W1"] @ point + q["b1"]) @ q["w2"] + q["b2"])
-        flat = _flatten(p)
-        s = score(flat)
+        s = score(p)
         pull = 1.0 if label > 0 and s < 1 else -1.0 if label < 0 and s > -1 else 0.0
-        grad = _unflatten(gradcheck.numerical_gradient(score, flat.copy()))
-        change = {k: inputs["step_size"] * (pull * grad[k] - (inputs["reg"] * p[k] if k in ("W1", "w2") else 0.0))
+        grad = param_grads(score, p)
+        change = {k: inputs["step_size"] * (pull * grad["d" + k] - (inputs["reg"] * p[k] if k in ("W1", "w2") else 0.0))
                   for k in KEYS}
         return {"change": change, "pull": pull}
 
     def judge(self, inputs, outputs, expected):
-        try:
-            got = _as_params(outputs["params"])
-        except ValueError as err:
-            return [Finding("params", False, f"relu_net_pull_step returned {err}.", "shape")]
-        found = []
-        for k in KEYS:
-            before = np.asarray(inputs["params"][k], dtype=np.float64)
-            f = value_finding(f"change of {k}", got[k] - before, np.asarray(expected["change"][k]), tol=1e-6)
-            found.append(f)
-        return found
-
-
-def _flatten(p):
-    return np.concatenate([np.ravel(p[k]) for k in KEYS])
-
-
-def _unflatten(flat):
-    return {"W1": flat[:6].reshape(3, 2), "b1": flat[6:9], "w2": flat[9:12], "b2": flat[12]}
-
-
-# --------------------------------------------------------------------------- the training loop
-class TrainReluNet(Check):
-    """Grades train_relu_net: its result after the case's updates against the reference's, and the
-    training accuracy of what it returns (computed here)."""
-    ARGS = ("X", "y", "order", "params", "step_size", "reg")
-    guard = "case"
-
-    def cases(self, seed, iterations=1000, data="six", n=8, step_size=0.01, reg=0.1):
-        rng = np.random.default_rng(seed)
-        if data == "six":
-            X, y = np.array(SVM_POINTS["X"]), np.array(SVM_POINTS["y"])
-            label = f"the six points, {iterations} updates"
-        else:
-            from autograder.checks.ch04_svm import separable_points
-            X, y = separable_points(rng, n)
-            label = f"{n} separable points, {iterations} updates"
-        params = _params(rng)
-        order = rng.integers(0, len(y), size=iterations)
-        return [Case(label, {"X": X, "y": y, "order": order, "params": params,
-                             "step_size": float(step_size), "reg": float(reg)})]
-
-    def call(self, inputs, train):
-        new = train(*[inputs[k] for k in self.ARGS])
-        return {"params": {k: new[k] for k in KEYS if k in new} if isinstance(new, dict) else new}
-
-    def expected(self, inputs, ref):
-        new = ref.train_relu_net(*[inputs[k] for k in self.ARGS])
-        return {"params": _plain(new), "accuracy": _accuracy(_as_params(new), inputs["X"], inputs["y"])}
-
-    def judge(self, inputs, outputs, expected):
-        try:
-            got = _as_params(outputs["params"])
-        except ValueError as err:
-            return [Finding("params", False, f"train_relu_net returned {err}.", "shape")]
-        return training_findings(
-            "parameters", _flatten(got), _flatten(_as_params(expected["params"])), len(inputs["order"]),
-            "Make exactly one pull update per entry of order, in turn, each from the parameters the "
-            "previous one returned.", _accuracy(got, inputs["X"], inputs["y"]), expected["accuracy"],
-            "the returned net classifies")
+        got, before = _read(self.functions[0], outputs["params"]), _as_params(inputs["params"])
+        if isinstance(got, Finding):
+            return [got]
+        return [value_finding(f"change of {k}", got[k] - before[k], expected["change"][k], tol=1e-6) for k in KEYS]
 
 
 check_neuron_random_search = NeuronRandomSearch("neuron_random_search", points=2, default_seed=404)
@@ -243,4 +182,10 @@ check_relu_net_pull_step = ReluNetPullStep(
            "value": "Walk the pull back through the net: the score's pull reaches w2 through the units' "
                     "outputs, a unit's inputs only where it fired; springs (-reg * weight) act on W1 and "
                     "w2, never on the biases."})
-check_train_relu_net = TrainReluNet("train_relu_net", points=2, default_seed=406)
+check_train_relu_net = TrainingCheck(   # train_relu_net(X, y, order, params, step_size, reg) -> new params
+    "train_relu_net", points=2, default_seed=406, guard="case", iterations=1000, n=8,
+    start="params", draw_start=lambda rng, data: _params(rng), key="params", returned=_kept, plain=_plain,
+    read=lambda got: _read("train_relu_net", got), scores=_scores, what="parameters",
+    classifies="the returned net classifies",
+    loop_hint="Make exactly one pull update per entry of order, in turn, each from the parameters the "
+              "previous one returned.")

@@ -33,20 +33,15 @@ def _w_problem(w):
                                      if wrong_shape else None)
 
 
-def _accuracy(w, X, y):
-    return float(np.mean(np.where(_scores(w, X) > 0, 1.0, -1.0) == y))
-
-
 # --------------------------------------------------------------------------- the pull rule
 class SvmPull(Check):
     """svm_pull(score, label) on many (score, label) pairs."""
 
     def cases(self, seed, n=8, margin=True):
         rng = np.random.default_rng(seed)
-        out = []
-        for label, text in ((1.0, "positive points"), (-1.0, "negative points")):
-            scores = rng.uniform(-3.0, 3.0, size=n)
-            out.append(Case(f"{text}, {_count(n, 'score')}", {"scores": scores, "labels": np.full(n, label)}))
+        out = [Case(f"{text}, {_count(n, 'score')}",
+                    {"scores": rng.uniform(-3.0, 3.0, size=n), "labels": np.full(n, label)})
+               for label, text in ((1.0, "positive points"), (-1.0, "negative points"))]
         if margin:
             scores = np.array([1.0, -1.0, 1.0, -1.0, 1.0 - 1e-9, -1.0 + 1e-9, 1.0 + 1e-9, -1.0 - 1e-9])
             labels = np.array([1.0, -1.0, -1.0, 1.0, 1.0, -1.0, 1.0, -1.0])
@@ -56,9 +51,6 @@ class SvmPull(Check):
     def call(self, inputs, svm_pull):
         return {"pulls": np.array([float(svm_pull(float(s), float(l)))
                                    for s, l in zip(inputs["scores"], inputs["labels"])])}
-
-    def expected(self, inputs, ref):
-        return self.call(inputs, ref.svm_pull)
 
     def judge(self, inputs, outputs, expected):
         got, want = np.asarray(outputs["pulls"], dtype=np.float64), expected["pulls"]
@@ -76,39 +68,42 @@ class SvmPull(Check):
 # --------------------------------------------------------------------------- one update
 class SvmUpdate(Check):
     """svm_update(w, point, label, step_size, reg): the change of w is compared with the reference's."""
+    kinds_text = {"up": "a positive point pulled up", "down": "a negative point pulled down",
+                  "none": "a point beyond the margin", "margin": "a point exactly on the margin"}
 
     def cases(self, seed, step_size=0.01, reg=0.1, kinds=("up", "down", "none")):
         rng = np.random.default_rng(seed)
-        out = []
-        for kind in kinds:
-            def draw():
-                w, point = rng.normal(size=3), rng.normal(scale=1.5, size=2)
-                label = float(rng.choice([-1.0, 1.0])) if kind == "margin" else (-1.0 if kind == "down" else 1.0)
-                return w, point, label
+        return [Case(f"{self.kinds_text[kind]} (step {step_size:g}, reg {reg:g})",
+                     {**self.draw(rng, kind), "step_size": step_size, "reg": reg}) for kind in kinds]
 
-            def fits(v):       # a pulled point (or not, for "none") away from the margin
-                m = v[2] * float(_scores(v[0], v[1][None])[0])
-                return kind == "margin" or (abs(m - 1.0) > 1e-3 and (m < 1.0) == (kind != "none"))
-            w, point, label = redraw(draw, fits)
-            if kind == "margin":          # quarters: the score is exactly +-1 in any order of operations
-                w, point = rng.integers(-8, 9, size=3) / 4.0, rng.integers(-8, 9, size=2) / 4.0
-                w[2] = label - (w[0] * point[0] + w[1] * point[1])
-            text = {"up": "a positive point pulled up", "down": "a negative point pulled down",
-                    "none": "a point beyond the margin", "margin": "a point exactly on the margin"}[kind]
-            out.append(Case(f"{text} (step {step_size:g}, reg {reg:g})",
-                            {"w": w, "point": point, "label": label, "step_size": step_size, "reg": reg}))
-        return out
+    @staticmethod
+    def draw(rng, kind):
+        """{"w", "point", "label"}: a point pulled the way ``kind`` says (or not, for "none"), away from the
+        margin; for "margin", exactly on it."""
+        def draw():
+            w, point = rng.normal(size=3), rng.normal(scale=1.5, size=2)
+            label = float(rng.choice([-1.0, 1.0])) if kind == "margin" else (-1.0 if kind == "down" else 1.0)
+            return w, point, label
+
+        def fits(v):
+            m = v[2] * float(_scores(v[0], v[1][None])[0])
+            return kind == "margin" or (abs(m - 1.0) > 1e-3 and (m < 1.0) == (kind != "none"))
+        w, point, label = redraw(draw, fits)
+        if kind == "margin":          # quarters: the score is exactly +-1 in any order of operations
+            w, point = rng.integers(-8, 9, size=3) / 4.0, rng.integers(-8, 9, size=2) / 4.0
+            w[2] = label - (w[0] * point[0] + w[1] * point[1])
+        return {"w": w, "point": point, "label": label}
 
     def call(self, inputs, svm_update):
-        w, point = inputs["w"], inputs["point"]
-        return {"w": svm_update(w, point, inputs["label"], inputs["step_size"], inputs["reg"])}
+        return {"w": svm_update(inputs["w"], inputs["point"], inputs["label"], inputs["step_size"], inputs["reg"])}
 
     def expected(self, inputs, ref):
-        return {"change": np.asarray(self.call(inputs, ref.svm_update)["w"]) - inputs["w"]}
+        return {"change": np.asarray(super().expected(inputs, ref)["w"]) - inputs["w"]}
 
     def judge(self, inputs, outputs, expected):
         got = outputs["w"]
-        return [_w_problem(got) or value_finding("change of (a, b, c)", got - inputs["w"], expected["change"], tol=1e-9)]
+        return [_w_problem(got)
+                or value_finding("change of (a, b, c)", got - inputs["w"], expected["change"], tol=1e-9)]
 
 
 # --------------------------------------------------------------------------- the cost and its gradient
@@ -146,9 +141,7 @@ class SvmCost(Check):
         return {"cost": cost(inputs["w"].copy()), **numeric_grads(cost, {"w": inputs["w"]}, ["w"], inputs["dcost"])}
 
     def judge(self, inputs, outputs, expected):
-        found = [scalar_finding("cost", outputs["cost"], expected["cost"])]
-        found += grad_findings(outputs, expected, ["dw"])
-        return found
+        return [scalar_finding("cost", outputs["cost"], expected["cost"])] + grad_findings(outputs, expected, ["dw"])
 
 
 # --------------------------------------------------------------------------- the training loop
@@ -165,39 +158,60 @@ def separable_points(rng, n):
     return X, np.where(X @ normal + offset > 0, 1.0, -1.0)
 
 
-class TrainSvm(Check):
-    """train_svm(X, y, order, w0, step_size, reg): its result against the reference's, and the training
-    accuracy of the returned parameters, computed here."""
-    ARGS = ("X", "y", "order", "w0", "step_size", "reg")
+def accuracy(scores, y):
+    """The share of the points whose score has the sign of their label (a score of 0 counts as -1)."""
+    return float(np.mean(np.where(scores > 0, 1.0, -1.0) == y))
 
-    def cases(self, seed, iterations=400, data="six", n=6, step_size=0.01, reg=0.1):
-        rng = np.random.default_rng(seed)
-        if data == "six":
-            X, y, w0 = (np.array(SVM_POINTS[k]) for k in ("X", "y", "w0"))
-            label = f"the six points, {_count(iterations, 'update')}"
-        else:
-            X, y = separable_points(rng, n)
-            w0 = rng.normal(size=3)
-            label = f"{n} separable points, {_count(iterations, 'update')}"
-        order = rng.integers(0, len(y), size=iterations)
-        return [Case(label, {"X": X, "y": y, "order": order, "w0": w0, "step_size": step_size, "reg": reg})]
 
-    def call(self, inputs, train_svm):
-        return {"w": train_svm(*[inputs[k] for k in self.ARGS])}
+class TrainingCheck(Check):
+    """Grades a training loop ``train(X, y, order, <start>, step_size, reg) -> parameters``, one update per
+    entry of ``order`` in turn: its result against the reference run's (``loop_hint`` added when they
+    differ) and the training accuracy of what it returns, computed here. The case: the six points
+    (``data="six"``) or ``n`` separable ones, ``iterations`` updates. Declared with what differs from the
+    SVM's w (3,), functions as plain functions:
+        draw_start(rng, data)         the starting parameters, named ``start`` in the case's inputs
+        read(got)                     the parameters as ``scores(params, X)`` takes them, or the Finding
+                                      that says why ``got`` is not parameters
+        returned(got), plain(params)  what ``call`` keeps of a result; the reference's result as stored
+        key, what, classifies         the result's name in the outputs; its names in training_findings"""
+    start, key, what, classifies = "w0", "w", "w", "the returned parameters classify"
+    iterations, n = 400, 6
+    scores, read = staticmethod(_scores), staticmethod(lambda w: _w_problem(w) or w)
+    returned = plain = staticmethod(lambda got: got)
+
+    @staticmethod
+    def draw_start(rng, data):
+        return np.array(SVM_POINTS["w0"]) if data == "six" else rng.normal(size=3)
+
+    @staticmethod
+    def flat(params):
+        """The parameters as one vector (a dict's values in order)."""
+        return np.concatenate([np.ravel(v) for v in params.values()]) if isinstance(params, dict) else params
+
+    def cases(self, seed, iterations=None, data="six", n=None, step_size=0.01, reg=0.1):
+        rng, n = np.random.default_rng(seed), self.n if n is None else n
+        X, y = (np.array(SVM_POINTS["X"]), np.array(SVM_POINTS["y"])) if data == "six" else separable_points(rng, n)
+        start = self.draw_start(rng, data)
+        order = rng.integers(0, len(y), size=self.iterations if iterations is None else iterations)
+        where = "the six points" if data == "six" else f"{n} separable points"
+        return [Case(f"{where}, {_count(len(order), 'update')}", {"X": X, "y": y, "order": order, self.start: start,
+                                                                   "step_size": float(step_size), "reg": float(reg)})]
+
+    def call(self, inputs, train):
+        args = [inputs[k] for k in ("X", "y", "order", self.start, "step_size", "reg")]
+        return {self.key: self.returned(train(*args))}
 
     def expected(self, inputs, ref):
-        w = ref.train_svm(*[inputs[k] for k in self.ARGS])
-        return {"w": np.asarray(w), "accuracy": _accuracy(w, inputs["X"], inputs["y"])}
+        new = super().expected(inputs, ref)[self.key]
+        return {self.key: self.plain(new), "accuracy": accuracy(self.scores(self.read(new), inputs["X"]), inputs["y"])}
 
     def judge(self, inputs, outputs, expected):
-        w = outputs["w"]
-        if _w_problem(w):
-            return [_w_problem(w)]
-        return training_findings(
-            "w", w, expected["w"], len(inputs["order"]),
-            "Your loop should make exactly one svm_update per entry of order, in turn, each starting "
-            "from the result of the previous one.", _accuracy(w, inputs["X"], inputs["y"]),
-            expected["accuracy"], "the returned parameters classify")
+        got = self.read(outputs[self.key])
+        if isinstance(got, Finding):
+            return [got]
+        reached = accuracy(self.scores(got, inputs["X"]), inputs["y"])
+        return training_findings(self.what, self.flat(got), self.flat(self.read(expected[self.key])),
+                                 len(inputs["order"]), self.loop_hint, reached, expected["accuracy"], self.classifies)
 
 
 check_svm_pull = SvmPull("svm_pull", hints={"sign": "The pull should point towards the side the label asks for."})
@@ -210,4 +224,7 @@ check_svm_cost = SvmCost("svm_cost_forward", "svm_cost_backward", points=3, hint
     "upstream": "svm_cost_backward receives dcost: every gradient it returns is scaled by it.",
     "mismatch": "Take it term by term: which points contribute to dw, and what does the penalty "
                 "alpha * (a^2 + b^2) add to each of a, b and c?"})
-check_train_svm = TrainSvm("train_svm", points=2, parts={"svm_update": check_svm_update})
+check_train_svm = TrainingCheck(
+    "train_svm", points=2, parts={"svm_update": check_svm_update},
+    loop_hint="Your loop should make exactly one svm_update per entry of order, in turn, each starting "
+              "from the result of the previous one.")
