@@ -137,33 +137,22 @@ class InitCheck(Check):
             return [Finding("W", False, f"W has shape {W.shape}, expected (fan_in, fan_out) = {shape}.", "shape")]
         if not np.all(np.isfinite(W)):
             return [Finding("W", False, "W holds nan or inf.", "value")]
-        var, n = expected["variance"], W.size
-        found = [Finding("generator", bool(np.array_equal(W, outputs["W_again"])),
-                         "two equal generators gave different weights: draw with the rng you are handed "
-                         "(rng.normal, rng.uniform), not np.random.", "value")]
-        mean_ok = abs(W.mean()) <= 5 * np.sqrt(var / n)
-        found.append(Finding("mean", bool(mean_ok), f"the mean of W is {W.mean():.4g}; it should be 0 "
-                             f"(within {5 * np.sqrt(var / n):.2g}).", "ok" if mean_ok else "value"))
-        got_var = float(W.var())
-        var_ok = abs(got_var / var - 1) <= 0.05
-        msg = f"the variance of W is {got_var:.4g}, expected {var:.4g} (within 5%)."
-        if not var_ok and got_var > 0:
-            msg += f" It is {got_var / var:.3g} times the target."
-        found.append(Finding("variance", bool(var_ok), msg, "ok" if var_ok else "scale"))
-        share, law = float(np.mean(np.abs(W) <= np.sqrt(got_var))), (0.5774 if self.uniform else 0.6827)
-        share_ok = abs(share - law) <= 0.02
-        found.append(Finding("distribution", bool(share_ok), f"{share:.3f} of the weights lie within one standard "
-                             f"deviation of 0; a {'uniform' if self.uniform else 'normal'} draw puts {law:.3f} there.",
-                             "ok" if share_ok else "value"))
+        var, got_var, law = expected["variance"], float(W.var()), (0.5774 if self.uniform else 0.6827)
+        share, bound = float(np.mean(np.abs(W) <= np.sqrt(got_var))), np.sqrt(3 * var)
+        tests = [   # (what, passed, message when it fails, diagnosis when it fails)
+            ("generator", np.array_equal(W, outputs["W_again"]), "two equal generators gave different weights: "
+             "draw with the rng you are handed (rng.normal, rng.uniform), not np.random.", "value"),
+            ("mean", abs(W.mean()) <= 5 * np.sqrt(var / W.size), f"the mean of W is {W.mean():.4g}; it should be 0 "
+             f"(within {5 * np.sqrt(var / W.size):.2g}).", "value"),
+            ("variance", abs(got_var / var - 1) <= 0.05, f"the variance of W is {got_var:.4g}, expected {var:.4g} "
+             "(within 5%)." + (f" It is {got_var / var:.3g} times the target." if got_var > 0 else ""), "scale"),
+            ("distribution", abs(share - law) <= 0.02, f"{share:.3f} of the weights lie within one standard "
+             f"deviation of 0; a {'uniform' if self.uniform else 'normal'} draw puts {law:.3f} there.", "value")]
         if self.uniform:
-            bound = np.sqrt(3 * var)
-            inside = bool(np.max(np.abs(W)) <= bound)
-            found.append(Finding("range", inside, f"the largest |W| is {np.max(np.abs(W)):.4g}; a uniform draw "
-                                 f"of this variance stays within {bound:.4g}.", "ok" if inside else "value"))
-        for f in found:
-            if f.passed:
-                f.message, f.diagnosis = f"{f.what} is right.", "ok"
-        return found
+            tests.append(("range", np.max(np.abs(W)) <= bound, f"the largest |W| is {np.max(np.abs(W)):.4g}; a "
+                          f"uniform draw of this variance stays within {bound:.4g}.", "value"))
+        return [Finding(what, True, f"{what} is right.", "ok") if ok else Finding(what, False, message, diagnosis)
+                for what, ok, message, diagnosis in tests]
 
 
 check_xavier_init = InitCheck(

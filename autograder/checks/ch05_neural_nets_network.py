@@ -21,8 +21,7 @@ test accuracy itself and compares the parameters with a reference run of the sam
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, grad_findings, scalar_finding, value_finding
+from autograder.checks.base import Case, Check, Finding, grad_findings, param_grads, scalar_finding, value_finding
 from autograder.checks.families import sigmoid
 from autograder.datasets import digits_split
 
@@ -55,10 +54,17 @@ def network_accuracy(weights, biases, test_data):
     return float(np.mean(np.argmax(X, axis=0) == np.array([label for _, label in test_data])))
 
 
-def _cost(weights, biases, x, y):
+def _layers(weights, biases, prefix=""):
+    """The lists of a network's weights and biases by name: {prefix + "W1": weights[0], ..., prefix + "b1": ...}."""
+    return {**{f"{prefix}W{l}": W for l, W in enumerate(weights, 1)},
+            **{f"{prefix}b{l}": b for l, b in enumerate(biases, 1)}}
+
+
+def _cost(params, x, y):
+    """C_x = 1/2 ||a^L - y||^2 of the network whose parameters ``_layers`` names."""
     a = x
-    for W, b in zip(weights, biases):
-        a = sigmoid(W @ a + b)
+    for l in range(1, len(params) // 2 + 1):
+        a = sigmoid(params[f"W{l}"] @ a + params[f"b{l}"])
     return 0.5 * float(np.sum((a - y) ** 2))
 
 
@@ -161,14 +167,8 @@ class NetworkCheck(Check):
         SGD: the reference run's parameters and the test accuracy they reach."""
         kind = inputs["kind"]
         if kind == "backprop":
-            weights, biases, x, y = inputs["weights"], inputs["biases"], inputs["x"], inputs["y"]
-            exp = {}
-            for l in range(len(weights)):
-                exp[f"dW{l + 1}"] = gradcheck.numerical_gradient(
-                    lambda W, l=l: _cost(weights[:l] + [W] + weights[l + 1:], biases, x, y), weights[l].copy())
-                exp[f"db{l + 1}"] = gradcheck.numerical_gradient(
-                    lambda b, l=l: _cost(weights, biases[:l] + [b] + biases[l + 1:], x, y), biases[l].copy())
-            return exp
+            return param_grads(lambda params: _cost(params, inputs["x"], inputs["y"]),
+                               _layers(inputs["weights"], inputs["biases"]))
         args = self.prepare(inputs)
         out = self._run(ref.Network(list(inputs["sizes"])), args)
         if kind == "update":
@@ -192,8 +192,7 @@ class NetworkCheck(Check):
                 return [Finding("backprop", False, f"backprop returned {len(outputs['nabla_b'])} bias and "
                                         f"{len(outputs['nabla_w'])} weight gradients; the network has {L} layers, "
                                         "so it must return (nabla_b, nabla_w), two lists of that length.", "shape")]
-            got = {f"dW{l + 1}": g for l, g in enumerate(outputs["nabla_w"])}
-            got.update({f"db{l + 1}": g for l, g in enumerate(outputs["nabla_b"])})
+            got = _layers(outputs["nabla_w"], outputs["nabla_b"], "d")
             return grad_findings(got, expected, list(got))       # dW1..dWL, then db1..dbL
         if kind == "evaluate":
             return [scalar_finding("evaluate", outputs["correct"], expected["correct"])]
@@ -290,13 +289,11 @@ class Restarts(Check):
         return {"costs": costs, "best": int(best)}
 
     def judge(self, inputs, outputs, expected):
-        calls = sorted(outputs["calls"])
-        runs = Finding("runs", calls == sorted(inputs["seeds"]), f"train was called with seeds {outputs['calls']}; "
-                       f"it must run once for each of {inputs['seeds']}.", "ok" if calls == sorted(inputs["seeds"])
-                       else "value")
-        best = Finding("best", outputs["best"] == expected["best"], f"best is {outputs['best']}, expected the seed "
-                       f"{expected['best']}: the seed (not its position) whose run ended with the lowest cost.",
-                       "ok" if outputs["best"] == expected["best"] else "value")
+        ran, right = sorted(outputs["calls"]) == sorted(inputs["seeds"]), outputs["best"] == expected["best"]
+        runs = Finding("runs", ran, f"train was called with seeds {outputs['calls']}; it must run once for each of "
+                       f"{inputs['seeds']}.", "ok" if ran else "value")
+        best = Finding("best", right, f"best is {outputs['best']}, expected the seed {expected['best']}: the seed "
+                       "(not its position) whose run ended with the lowest cost.", "ok" if right else "value")
         return [runs, value_finding("costs", outputs["costs"], expected["costs"]), best]
 
 
