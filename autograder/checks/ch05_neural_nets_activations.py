@@ -48,12 +48,16 @@ def _activation(rng, shape, kinks=(0.0,), scale=2.0, at_kinks=False, dout=True):
 class KinkBackward(BackwardCheck):
     """An elementwise activation's dx against central differences, replaced within 2h of a kink
     (one of ``kinks``) by the one-sided slope on x's side; exactly on a kink both sides count.
-    ``fixed``: the forward's further arguments after x. ``record_kinks``: the expected values also
-    hold "on_kink" (where x is on a kink), as the stored tables of these activations do; the judge
-    reads that from x itself."""
+    Cases: ``_activation`` around the kinks, unless a ``draw`` is declared. ``fixed``: the forward's
+    further arguments after x. ``record_kinks``: the expected values also hold "on_kink" (where x is
+    on a kink), as the stored tables of these activations do; the judge reads that from x itself."""
     kinks = (0.0,)
     fixed = ()
     record_kinks = True
+    shapes = ((4, 5), (3, 2, 2))
+
+    def draw(self, rng, shape, at_kinks=False):
+        return _activation(rng, shape, self.kinks, at_kinks=at_kinks)
 
     def expected(self, inputs, ref):
         forward = getattr(ref, self.functions[0].replace("_backward", "_forward"))
@@ -83,30 +87,28 @@ class KinkBackward(BackwardCheck):
         return super().judge(inputs, outputs, expected)
 
 
-def _drawn(kinks, dout=True):
-    """A DrawnCheck's draw: ``_activation`` with these kinks (the upstream gradient only with ``dout``)."""
-    return lambda rng, shape, at_kinks=False: _activation(rng, shape, kinks, at_kinks=at_kinks, dout=dout)
+def _forward_draw(kinks):
+    """A ForwardCheck's draw: ``_activation`` around these kinks, without an upstream gradient."""
+    return lambda rng, shape, at_kinks=False: _activation(rng, shape, kinks, at_kinks=at_kinks, dout=False)
 
 
 check_leaky_relu_forward = ForwardCheck(
-    "leaky_relu_forward", shapes=((4, 5), (2, 3, 2)), draw=_drawn((0.0,), dout=False),
+    "leaky_relu_forward", shapes=((4, 5), (2, 3, 2)), draw=_forward_draw((0.0,)),
     hints={"value": "For x > 0 the output is x; for x <= 0 it is alpha * x, with alpha = 0.01 by default."})
 check_leaky_relu_backward = KinkBackward(
-    "leaky_relu_backward", cache=lambda i: (i["x"], 0.01), fixed=(0.01,), shapes=((4, 5), (3, 2, 2)),
-    draw=_drawn((0.0,)),
+    "leaky_relu_backward", cache=lambda i: (i["x"], 0.01), fixed=(0.01,),
     hints={"mismatch": "The slope is 1 where x > 0 and alpha elsewhere; the cache is (x, alpha)."})
 check_hard_tanh_forward = ForwardCheck(
-    "hard_tanh_forward", shapes=((4, 5), (7,)), draw=_drawn((-1.0, 1.0), dout=False),
+    "hard_tanh_forward", shapes=((4, 5), (7,)), draw=_forward_draw((-1.0, 1.0)),
     hints={"value": "Between -1 and 1 the output is x; beyond, it is held at -1 or 1."})
 check_hard_tanh_backward = KinkBackward(
-    "hard_tanh_backward", cache=lambda i: i["x"], kinks=(-1.0, 1.0), shapes=((4, 5), (3, 2, 2)),
-    draw=_drawn((-1.0, 1.0)),
+    "hard_tanh_backward", cache=lambda i: i["x"], kinks=(-1.0, 1.0),
     hints={"mismatch": "The gradient passes where -1 < x < 1 and is blocked where the output is held."})
 check_softsign_forward = ForwardCheck(
-    "softsign_forward", shapes=((4, 5), (7,)), draw=_drawn((0.0,), dout=False),
+    "softsign_forward", shapes=((4, 5), (7,)), draw=_forward_draw((0.0,)),
     hints={"value": "softsign(x) = x / (1 + |x|): the absolute value is in the denominator only."})
 check_softsign_backward = KinkBackward(
-    "softsign_backward", cache=lambda i: i["x"], shapes=((4, 5), (3, 2, 2)), draw=_drawn((0.0,)),
+    "softsign_backward", cache=lambda i: i["x"],
     hints={"mismatch": "Differentiate x / (1 + |x|) as a quotient, on each side of 0; the result is even in x."})
 
 

@@ -28,12 +28,6 @@ from autograder.datasets import digits_split
 SLUG = "ch05_neural_nets"     # these checks belong to chapter 5, whose module re-exports them
 
 
-def _one_hot_column(label, n_classes=10):
-    y = np.zeros((n_classes, 1))
-    y[int(label)] = 1.0
-    return y
-
-
 def digits_columns(n_train=None, test_size=360, seed=0):
     """The digits in Nielsen's form: training [(x (64, 1), y (10, 1) one-hot)], test [(x (64, 1),
     label int)], from autograder.datasets.digits_split (standardised with the training statistics);
@@ -41,7 +35,7 @@ def digits_columns(n_train=None, test_size=360, seed=0):
     X_train, y_train, X_test, y_test = digits_split(test_size, seed)
     if n_train:
         X_train, y_train = X_train[:n_train], y_train[:n_train]
-    training = [(x.reshape(-1, 1), _one_hot_column(label)) for x, label in zip(X_train, y_train)]
+    training = [(x.reshape(-1, 1), np.eye(10)[:, [int(label)]]) for x, label in zip(X_train, y_train)]
     test = [(x.reshape(-1, 1), int(label)) for x, label in zip(X_test, y_test)]
     return training, test
 
