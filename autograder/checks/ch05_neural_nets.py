@@ -11,26 +11,20 @@ Graded objects and their signatures (as in the notebook and in solutions/ch05_ne
     two_layer_loss(params, X, y, reg) -> (loss, grads)          params/grads: W1, b1, W2, b2
     train_two_layer(params, X, y, learning_rate, batch_size, epochs, reg, seed) -> params
 
-The layer checks are families.ForwardCheck and families.BackwardCheck declared with this chapter's inputs;
-the backward checks build the cache themselves, as the notebook states it, so each graded function
-is judged on its own. Upstream gradients are random (never all ones).
+The layer checks are families.ForwardCheck and families.BackwardCheck declared with this chapter's inputs
+(relu_backward: the activations module's KinkBackward, either one-sided slope accepted on the kink); the
+backward checks build the cache themselves, as the notebook states it, so each graded function is judged
+on its own. Upstream gradients are random (never all ones).
 """
 import numpy as np
-from threadpoolctl import threadpool_limits
 
-from autograder import gradcheck
 from autograder.checks.base import Case, Check, Finding, grad_findings, param_grads, scalar_finding
+from autograder.checks.ch05_neural_nets_activations import KinkBackward
+from autograder.checks.ch05_neural_nets_network import blas_one_thread, reference_run_findings
 from autograder.checks.families import BackwardCheck, ForwardCheck, redraw, sigmoid
 from autograder.datasets import digits_split
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
-
-
-def _away_from_zero(rng, shape, gap=1e-3, scale=1.0):
-    """Normal entries with none closer than ``gap`` to 0 (the ReLU's kink)."""
-    x = rng.normal(scale=scale, size=shape)
-    x[np.abs(x) < gap] = np.copysign(gap, x[np.abs(x) < gap])
-    return x
 
 
 # --------------------------------------------------------------------------- case drawers
@@ -50,7 +44,8 @@ def _relu(rng, shape, zeros=True):
 
 
 def _relu_dout(rng, shape, kink=False):
-    x = _away_from_zero(rng, shape)
+    x = rng.normal(size=shape)              # none closer than 1e-3 to the kink, unless placed there
+    x[np.abs(x) < 1e-3] = np.copysign(1e-3, x[np.abs(x) < 1e-3])
     label = f"x of shape {shape}"
     if kink:
         x.flat[::3] = rng.choice([0.0, 1e-7, -1e-7], size=x.flat[::3].shape)
@@ -71,32 +66,6 @@ def _sigmoid_dout(rng, shape, scale=2.0):
 
 
 # --------------------------------------------------------------------------- layers
-class ReluBackward(BackwardCheck):
-    """dx of relu against central differences. Where x is within 2h of the kink the numerical value
-    is replaced by the one-sided derivative on x's side; at x = 0 exactly both sides are accepted."""
-
-    def expected(self, inputs, ref):
-        x, dout = inputs["x"], inputs["dout"]
-        exp = super().expected(inputs, ref)
-        near = np.abs(x) < 2 * gradcheck.H
-        f = lambda z: ref.relu_forward(z)[0]   # noqa: E731
-        right = (f(x + gradcheck.H) - f(x)) / gradcheck.H      # elementwise one-sided slopes
-        left = (f(x) - f(x - gradcheck.H)) / gradcheck.H
-        side = np.where(x > 0, right, left)
-        exp["dx"] = np.where(near, side * dout, exp["dx"])
-        exp["dx_ones"] = np.where(near, side, exp["dx_ones"])
-        exp["dx_other"] = np.where(x == 0, right * dout, exp["dx"])   # also accepted at x = 0
-        return exp
-
-    def judge(self, inputs, outputs, expected):
-        if len(outputs["grads"]) == 1:
-            got, want = outputs["grads"][0], expected["dx"]
-            if np.shape(got) == want.shape:
-                at_kink = (inputs["x"] == 0) & np.isclose(got, expected["dx_other"], rtol=1e-9, atol=0)
-                expected = {**expected, "dx": np.where(at_kink, expected["dx_other"], want)}
-        return super().judge(inputs, outputs, expected)
-
-
 check_affine_forward = ForwardCheck(
     "affine_forward", args=("x", "W", "b"), shapes=((4, 5, 3), (3, 4, 4)), draw=_affine,
     hints={"value": "Each row of out is one example: its row of x times W, plus b."})
@@ -108,8 +77,8 @@ check_affine_backward = BackwardCheck(
            "db shape": "db has the shape of b, (M,): one entry per output, summed over the N examples.",
            "scale": "b is added to every row of out: how do the rows' gradients combine?"})
 check_relu_forward = ForwardCheck("relu_forward", shapes=((4, 5), (2, 3, 2)), draw=_relu)
-check_relu_backward = ReluBackward(
-    "relu_backward", cache=lambda i: i["x"], shapes=((4, 5), (3, 2, 2)), draw=_relu_dout,
+check_relu_backward = KinkBackward(     # its stored expected values never held "on_kink"
+    "relu_backward", cache=lambda i: i["x"], draw=_relu_dout, record_kinks=False,
     hints={"mismatch": "The gradient passes where the unit was on in the forward pass and is "
                        "blocked where it was off; the cache holds the forward pass's input."})
 check_sigmoid_forward = ForwardCheck(
@@ -122,25 +91,27 @@ check_sigmoid_backward = BackwardCheck(
 
 
 # --------------------------------------------------------------------------- the two-layer net
+def _two_layer(rng, n, d, h, c, near_kink=False):
+    """params (W1 (D, H), b1 (H,), W2 (H, C), b2 (C,)), X (N, D), y (N,) with every hidden unit further from
+    its kink than a central-difference step can move it; near_kink: the first example's units 2e-3 from it."""
+    def draw():
+        params = {"W1": rng.normal(size=(d, h)), "b1": rng.normal(size=h),
+                  "W2": rng.normal(size=(h, c)), "b2": rng.normal(size=c)}
+        X, y = rng.normal(size=(n, d)), rng.integers(0, c, size=n)
+        if near_kink:
+            params["b1"] = -X[0] @ params["W1"] + rng.choice([-2e-3, 2e-3], size=h)
+        return {"params": params, "X": X, "y": y}
+    return redraw(draw, lambda v: np.all(np.abs(v["X"] @ v["params"]["W1"] + v["params"]["b1"]) > 1e-3))
+
+
 class TwoLayerLoss(Check):
     """two_layer_loss: the loss value and the four gradients against central differences."""
 
     def cases(self, seed, sizes=((5, 4, 6, 3),), reg=0.1, near_kink=False):
         rng = np.random.default_rng(seed)
-        out = []
-        for n, d, h, c in sizes:
-            def draw():
-                params = {"W1": rng.normal(size=(d, h)), "b1": rng.normal(size=h),
-                          "W2": rng.normal(size=(h, c)), "b2": rng.normal(size=c)}
-                X, y = rng.normal(size=(n, d)), rng.integers(0, c, size=n)
-                if near_kink:     # the first example's hidden units 2e-3 from switching
-                    params["b1"] = -X[0] @ params["W1"] + rng.choice([-2e-3, 2e-3], size=h)
-                return params, X, y
-            # away from the kink by more than any central-difference step can move it
-            params, X, y = redraw(draw, lambda v: np.all(np.abs(v[1] @ v[0]["W1"] + v[0]["b1"]) > 1e-3))
-            label = f"N={n}, D={d}, H={h}, C={c}, reg {reg:g}" + (", units near their kink" if near_kink else "")
-            out.append(Case(label, {"params": params, "X": X, "y": y, "reg": reg}))
-        return out
+        kink = ", units near their kink" if near_kink else ""
+        return [Case(f"N={n}, D={d}, H={h}, C={c}, reg {reg:g}{kink}",
+                     {**_two_layer(rng, n, d, h, c, near_kink), "reg": reg}) for n, d, h, c in sizes]
 
     def call(self, inputs, two_layer_loss):
         loss, grads = two_layer_loss(inputs["params"], inputs["X"], inputs["y"], inputs["reg"])
@@ -172,11 +143,6 @@ def two_layer_accuracy(params, X, y):
     return float(np.mean(np.argmax(scores, axis=1) == y))
 
 
-def _blas_one_thread():
-    """Small matrices train faster on one BLAS thread than on several competing for the cores."""
-    return threadpool_limits(limits=1, user_api="blas")
-
-
 class TrainTwoLayer(Check):
     """train_two_layer on the digits (autograder.datasets.digits_split). The judge computes the test
     accuracy of the returned parameters itself and compares them with a reference run from the same
@@ -202,12 +168,12 @@ class TrainTwoLayer(Check):
                 "hyper": [inputs[k] for k in self.HYPER]}
 
     def call(self, args, train_two_layer):
-        with _blas_one_thread():
+        with blas_one_thread():
             trained = train_two_layer(args["params"], args["X"], args["y"], *args["hyper"])
         return {name: np.asarray(trained[name], dtype=np.float64) for name in PARAM_NAMES}
 
     def expected(self, inputs, ref):
-        trained = self.call(self.prepare(inputs), ref.train_two_layer)
+        trained = super().expected(inputs, ref)
         return {**trained, "accuracy": two_layer_accuracy(trained, *digits_split()[2:])}
 
     def judge(self, inputs, outputs, expected):
@@ -217,24 +183,10 @@ class TrainTwoLayer(Check):
                 return [Finding(name, False, f"the returned {name} has shape {params[name].shape}, expected "
                                              f"{expected[name].shape}.", "shape")]
         _, _, X_test, y_test = digits_split()
-        acc = two_layer_accuracy(params, X_test, y_test)
-        # the stated target, lowered only if a reference run from this start falls short of it
-        target = min(inputs["min_accuracy"], expected["accuracy"] - 0.005)
-        ok = acc >= target
-        accuracy = Finding("test accuracy", ok,
-                           f"your trained network classifies {acc:.1%} of the {len(y_test)} test digits; "
-                           f"the target is {target:.1%}." + ("" if ok else
-                           " Does every parameter move against its gradient, after every batch, in every epoch?"),
-                           "ok" if ok else "value")
-        worst = max(float(np.max(np.abs(params[n] - expected[n]))) / max(1e-12, float(np.max(np.abs(expected[n]))))
-                    for n in PARAM_NAMES)
-        ok = bool(np.isfinite(worst) and worst <= 1e-6)
-        same = Finding("parameters", ok,
-                       "the trained parameters match a reference run from the same start." if ok else
-                       f"the trained parameters differ from a reference run from the same start "
-                       f"(largest difference {worst:.1e} relative to the largest entry). " + self.protocol,
-                       "ok" if ok else "value")
-        return [accuracy, same]
+        return reference_run_findings(
+            [params[n] for n in PARAM_NAMES], [expected[n] for n in PARAM_NAMES],
+            two_layer_accuracy(params, X_test, y_test), len(y_test), inputs["min_accuracy"], expected["accuracy"],
+            "Does every parameter move against its gradient, after every batch, in every epoch?", self.protocol)
 
 
 check_two_layer_loss = TwoLayerLoss(

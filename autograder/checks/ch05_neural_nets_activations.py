@@ -21,7 +21,7 @@ import numpy as np
 
 from autograder import gradcheck
 from autograder.checks.base import Case, Check, Finding, numeric_grads, value_finding
-from autograder.checks.families import BackwardCheck, ForwardCheck
+from autograder.checks.families import BackwardCheck, DrawnCheck, ForwardCheck
 
 SLUG = "ch05_neural_nets"     # these checks belong to chapter 5, whose module re-exports them
 
@@ -48,17 +48,24 @@ def _activation(rng, shape, kinks=(0.0,), scale=2.0, at_kinks=False, dout=True):
 class KinkBackward(BackwardCheck):
     """An elementwise activation's dx against central differences, replaced within 2h of a kink
     (one of ``kinks``) by the one-sided slope on x's side; exactly on a kink both sides count.
-    ``extra``: the forward's further arguments after x, taken from ``fixed``."""
+    Cases: ``_activation`` around the kinks, unless a ``draw`` is declared. ``fixed``: the forward's
+    further arguments after x. ``record_kinks``: the expected values also hold "on_kink" (where x is
+    on a kink), as the stored tables of these activations do; the judge reads that from x itself."""
     kinks = (0.0,)
     fixed = ()
+    record_kinks = True
+    shapes = ((4, 5), (3, 2, 2))
+
+    def draw(self, rng, shape, at_kinks=False):
+        return _activation(rng, shape, self.kinks, at_kinks=at_kinks)
 
     def expected(self, inputs, ref):
         forward = getattr(ref, self.functions[0].replace("_backward", "_forward"))
         x, dout, h = inputs["x"], inputs["dout"], gradcheck.H
 
-        def f(z):
-            return forward(z, *self.fixed)[0]
-        exp = numeric_grads(lambda x: f(x), {"x": x}, ["x"], dout)
+        def f(x):
+            return forward(x, *self.fixed)[0]
+        exp = numeric_grads(f, {"x": x}, ["x"], dout)
         right, left = (f(x + h) - f(x)) / h, (f(x) - f(x - h)) / h
         nearest = np.array(self.kinks)[np.argmin(np.abs(x[..., None] - np.array(self.kinks)), axis=-1)]
         near, on = np.abs(x - nearest) < 2 * h, x == nearest
@@ -66,46 +73,42 @@ class KinkBackward(BackwardCheck):
         exp["dx"] = np.where(near, side * dout, exp["dx"])
         exp["dx_ones"] = np.where(near, side, exp["dx_ones"])
         exp["dx_other"] = np.where(on, right * dout, exp["dx"])
-        exp["on_kink"] = on
+        if self.record_kinks:
+            exp["on_kink"] = on
         return exp
 
     def judge(self, inputs, outputs, expected):
-        if outputs["unchanged"] and len(outputs["grads"]) == 1:
+        if len(outputs["grads"]) == 1:
             got, want = np.asarray(outputs["grads"][0]), expected["dx"]
             if got.shape == want.shape:
                 other = np.isclose(got, expected["dx_other"], rtol=1e-9, atol=0)
-                expected = {**expected, "dx": np.where(np.asarray(expected["on_kink"], bool) & other,
-                                                       expected["dx_other"], want)}
+                on_kink = np.isin(inputs["x"], self.kinks)
+                expected = {**expected, "dx": np.where(on_kink & other, expected["dx_other"], want)}
         return super().judge(inputs, outputs, expected)
 
 
 def _forward_draw(kinks):
+    """A ForwardCheck's draw: ``_activation`` around these kinks, without an upstream gradient."""
     return lambda rng, shape, at_kinks=False: _activation(rng, shape, kinks, at_kinks=at_kinks, dout=False)
-
-
-def _backward_draw(kinks):
-    return lambda rng, shape, at_kinks=False: _activation(rng, shape, kinks, at_kinks=at_kinks)
 
 
 check_leaky_relu_forward = ForwardCheck(
     "leaky_relu_forward", shapes=((4, 5), (2, 3, 2)), draw=_forward_draw((0.0,)),
     hints={"value": "For x > 0 the output is x; for x <= 0 it is alpha * x, with alpha = 0.01 by default."})
 check_leaky_relu_backward = KinkBackward(
-    "leaky_relu_backward", cache=lambda i: (i["x"], 0.01), fixed=(0.01,), shapes=((4, 5), (3, 2, 2)),
-    draw=_backward_draw((0.0,)),
+    "leaky_relu_backward", cache=lambda i: (i["x"], 0.01), fixed=(0.01,),
     hints={"mismatch": "The slope is 1 where x > 0 and alpha elsewhere; the cache is (x, alpha)."})
 check_hard_tanh_forward = ForwardCheck(
     "hard_tanh_forward", shapes=((4, 5), (7,)), draw=_forward_draw((-1.0, 1.0)),
     hints={"value": "Between -1 and 1 the output is x; beyond, it is held at -1 or 1."})
 check_hard_tanh_backward = KinkBackward(
-    "hard_tanh_backward", cache=lambda i: i["x"], kinks=(-1.0, 1.0), shapes=((4, 5), (3, 2, 2)),
-    draw=_backward_draw((-1.0, 1.0)),
+    "hard_tanh_backward", cache=lambda i: i["x"], kinks=(-1.0, 1.0),
     hints={"mismatch": "The gradient passes where -1 < x < 1 and is blocked where the output is held."})
 check_softsign_forward = ForwardCheck(
     "softsign_forward", shapes=((4, 5), (7,)), draw=_forward_draw((0.0,)),
     hints={"value": "softsign(x) = x / (1 + |x|): the absolute value is in the denominator only."})
 check_softsign_backward = KinkBackward(
-    "softsign_backward", cache=lambda i: i["x"], shapes=((4, 5), (3, 2, 2)), draw=_backward_draw((0.0,)),
+    "softsign_backward", cache=lambda i: i["x"],
     hints={"mismatch": "Differentiate x / (1 + |x|) as a quotient, on each side of 0; the result is even in x."})
 
 
@@ -136,33 +139,22 @@ class InitCheck(Check):
             return [Finding("W", False, f"W has shape {W.shape}, expected (fan_in, fan_out) = {shape}.", "shape")]
         if not np.all(np.isfinite(W)):
             return [Finding("W", False, "W holds nan or inf.", "value")]
-        var, n = expected["variance"], W.size
-        found = [Finding("generator", bool(np.array_equal(W, outputs["W_again"])),
-                         "two equal generators gave different weights: draw with the rng you are handed "
-                         "(rng.normal, rng.uniform), not np.random.", "value")]
-        mean_ok = abs(W.mean()) <= 5 * np.sqrt(var / n)
-        found.append(Finding("mean", bool(mean_ok), f"the mean of W is {W.mean():.4g}; it should be 0 "
-                             f"(within {5 * np.sqrt(var / n):.2g}).", "ok" if mean_ok else "value"))
-        got_var = float(W.var())
-        var_ok = abs(got_var / var - 1) <= 0.05
-        msg = f"the variance of W is {got_var:.4g}, expected {var:.4g} (within 5%)."
-        if not var_ok and got_var > 0:
-            msg += f" It is {got_var / var:.3g} times the target."
-        found.append(Finding("variance", bool(var_ok), msg, "ok" if var_ok else "scale"))
-        share, law = float(np.mean(np.abs(W) <= np.sqrt(got_var))), (0.5774 if self.uniform else 0.6827)
-        share_ok = abs(share - law) <= 0.02
-        found.append(Finding("distribution", bool(share_ok), f"{share:.3f} of the weights lie within one standard "
-                             f"deviation of 0; a {'uniform' if self.uniform else 'normal'} draw puts {law:.3f} there.",
-                             "ok" if share_ok else "value"))
+        var, got_var, law = expected["variance"], float(W.var()), (0.5774 if self.uniform else 0.6827)
+        share, bound = float(np.mean(np.abs(W) <= np.sqrt(got_var))), np.sqrt(3 * var)
+        tests = [   # (what, passed, message when it fails, diagnosis when it fails)
+            ("generator", np.array_equal(W, outputs["W_again"]), "two equal generators gave different weights: "
+             "draw with the rng you are handed (rng.normal, rng.uniform), not np.random.", "value"),
+            ("mean", abs(W.mean()) <= 5 * np.sqrt(var / W.size), f"the mean of W is {W.mean():.4g}; it should be 0 "
+             f"(within {5 * np.sqrt(var / W.size):.2g}).", "value"),
+            ("variance", abs(got_var / var - 1) <= 0.05, f"the variance of W is {got_var:.4g}, expected {var:.4g} "
+             "(within 5%)." + (f" It is {got_var / var:.3g} times the target." if got_var > 0 else ""), "scale"),
+            ("distribution", abs(share - law) <= 0.02, f"{share:.3f} of the weights lie within one standard "
+             f"deviation of 0; a {'uniform' if self.uniform else 'normal'} draw puts {law:.3f} there.", "value")]
         if self.uniform:
-            bound = np.sqrt(3 * var)
-            inside = bool(np.max(np.abs(W)) <= bound)
-            found.append(Finding("range", inside, f"the largest |W| is {np.max(np.abs(W)):.4g}; a uniform draw "
-                                 f"of this variance stays within {bound:.4g}.", "ok" if inside else "value"))
-        for f in found:
-            if f.passed:
-                f.message, f.diagnosis = f"{f.what} is right.", "ok"
-        return found
+            tests.append(("range", np.max(np.abs(W)) <= bound, f"the largest |W| is {np.max(np.abs(W)):.4g}; a "
+                          f"uniform draw of this variance stays within {bound:.4g}.", "value"))
+        return [Finding(what, True, f"{what} is right.", "ok") if ok else Finding(what, False, message, diagnosis)
+                for what, ok, message, diagnosis in tests]
 
 
 check_xavier_init = InitCheck(
@@ -175,30 +167,27 @@ check_he_init = InitCheck(
 
 
 # --------------------------------------------------------------------------- preprocessing
-class Preprocess(Check):
-    """preprocess: both outputs against the reference; a test set standardised with its own (or the
-    pooled) statistics is named as such."""
+def _train_test(rng, shape, shift=3.0):
+    """Training (N, D) and test (T, D) sets whose features differ in spread and mean; the test set
+    1.5 times as spread and shifted by ``shift``."""
+    n, d, t = shape
+    spread = rng.uniform(0.5, 4.0, size=d)
+    X_train = rng.normal(size=(n, d)) * spread + rng.normal(scale=5.0, size=d)
+    X_test = rng.normal(size=(t, d)) * spread * 1.5 + X_train.mean(axis=0) + shift
+    return f"N={n}, T={t}, D={d}, test set shifted by {shift:g}", {"X_train": X_train, "X_test": X_test}
 
-    def cases(self, seed, shapes=((40, 5, 12),), shift=3.0):
-        rng = np.random.default_rng(seed)
-        out = []
-        for n, d, t in shapes:
-            spread = rng.uniform(0.5, 4.0, size=d)
-            X_train = rng.normal(size=(n, d)) * spread + rng.normal(scale=5.0, size=d)
-            X_test = rng.normal(size=(t, d)) * spread * 1.5 + X_train.mean(axis=0) + shift
-            out.append(Case(f"N={n}, T={t}, D={d}, test set shifted by {shift:g}",
-                            {"X_train": X_train, "X_test": X_test}))
-        return out
+
+class Preprocess(DrawnCheck):
+    """preprocess: both outputs against the reference; a test set standardised with its own (or the
+    pooled) statistics is named as such. Cases: one per (N, D, T) of ``shapes``."""
 
     def call(self, inputs, preprocess):
         train, test = preprocess(inputs["X_train"], inputs["X_test"])
         return {"train": np.asarray(train, dtype=np.float64), "test": np.asarray(test, dtype=np.float64)}
 
     def expected(self, inputs, ref):
-        train, test = ref.preprocess(inputs["X_train"], inputs["X_test"])
-        T = inputs["X_test"]
-        both = np.vstack([inputs["X_train"], T])
-        return {"train": train, "test": test, "test_own": (T - T.mean(0)) / (T.std(0) + 1e-8),
+        T, both = inputs["X_test"], np.vstack([inputs["X_train"], inputs["X_test"]])
+        return {**super().expected(inputs, ref), "test_own": (T - T.mean(0)) / (T.std(0) + 1e-8),
                 "test_pooled": (T - both.mean(0)) / (both.std(0) + 1e-8)}
 
     def judge(self, inputs, outputs, expected):
@@ -214,6 +203,6 @@ class Preprocess(Check):
 
 
 check_preprocess = Preprocess(
-    "preprocess", points=2,
+    "preprocess", points=2, shapes=((40, 5, 12),), draw=_train_test,
     hints={"value": "Per feature (column): subtract the training mean, divide by the training standard "
                     "deviation plus eps."})

@@ -21,18 +21,11 @@ test accuracy itself and compares the parameters with a reference run of the sam
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, grad_findings, scalar_finding, value_finding
+from autograder.checks.base import Case, Check, Finding, grad_findings, param_grads, scalar_finding, value_finding
 from autograder.checks.families import sigmoid
 from autograder.datasets import digits_split
 
 SLUG = "ch05_neural_nets"     # these checks belong to chapter 5, whose module re-exports them
-
-
-def _one_hot_column(label, n_classes=10):
-    y = np.zeros((n_classes, 1))
-    y[int(label)] = 1.0
-    return y
 
 
 def digits_columns(n_train=None, test_size=360, seed=0):
@@ -42,7 +35,7 @@ def digits_columns(n_train=None, test_size=360, seed=0):
     X_train, y_train, X_test, y_test = digits_split(test_size, seed)
     if n_train:
         X_train, y_train = X_train[:n_train], y_train[:n_train]
-    training = [(x.reshape(-1, 1), _one_hot_column(label)) for x, label in zip(X_train, y_train)]
+    training = [(x.reshape(-1, 1), np.eye(10)[:, [int(label)]]) for x, label in zip(X_train, y_train)]
     test = [(x.reshape(-1, 1), int(label)) for x, label in zip(X_test, y_test)]
     return training, test
 
@@ -55,21 +48,48 @@ def network_accuracy(weights, biases, test_data):
     return float(np.mean(np.argmax(X, axis=0) == np.array([label for _, label in test_data])))
 
 
-def _cost(weights, biases, x, y):
+def _layers(weights, biases, prefix=""):
+    """The lists of a network's weights and biases by name: {prefix + "W1": weights[0], ..., prefix + "b1": ...}."""
+    return {**{f"{prefix}W{l}": W for l, W in enumerate(weights, 1)},
+            **{f"{prefix}b{l}": b for l, b in enumerate(biases, 1)}}
+
+
+def _cost(params, x, y):
+    """C_x = 1/2 ||a^L - y||^2 of the network whose parameters ``_layers`` names."""
     a = x
-    for W, b in zip(weights, biases):
-        a = sigmoid(W @ a + b)
+    for l in range(1, len(params) // 2 + 1):
+        a = sigmoid(params[f"W{l}"] @ a + params[f"b{l}"])
     return 0.5 * float(np.sum((a - y) ** 2))
 
 
-def _draw_params(rng, sizes):
-    weights = [rng.normal(size=(n_out, n_in)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
-    biases = [rng.normal(size=(n_out, 1)) for n_out in sizes[1:]]
-    return weights, biases
+def _net(rng, sizes):
+    """A case's network: its sizes, normal weights (n_out, n_in) and normal bias columns (n_out, 1)."""
+    return {"sizes": list(sizes),
+            "weights": [rng.normal(size=(n_out, n_in)) for n_in, n_out in zip(sizes[:-1], sizes[1:])],
+            "biases": [rng.normal(size=(n_out, 1)) for n_out in sizes[1:]]}
 
 
-def _names(count):
-    return [f"dW{l}" for l in range(1, count + 1)] + [f"db{l}" for l in range(1, count + 1)]
+def blas_one_thread():
+    """Small matrices train faster on one BLAS thread than on several competing for the cores."""
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def reference_run_findings(got, want, accuracy, n_test, min_accuracy, reference_accuracy, advice, protocol):
+    """A training run on the digits judged twice: its test ``accuracy`` (of ``n_test`` digits) against
+    ``min_accuracy``, lowered only if the reference run reaches less (``advice`` when short), and the trained
+    arrays ``got`` against the reference run's ``want``, to 1e-6 of each array's largest entry (``protocol``)."""
+    target = min(min_accuracy, reference_accuracy - 0.005)
+    ok = bool(accuracy >= target)
+    reached = Finding("test accuracy", ok, f"your trained network classifies {accuracy:.1%} of the {n_test} test "
+                      f"digits; the target is {target:.1%}." + ("" if ok else " " + advice), "ok" if ok else "value")
+    worst = max(float(np.max(np.abs(a - np.asarray(e)))) / max(1e-12, float(np.max(np.abs(e))))
+                for a, e in zip(got, want))
+    ok = bool(np.isfinite(worst) and worst <= 1e-6)
+    same = Finding("parameters", ok, "the trained parameters match a reference run from the same start."
+                   if ok else f"the trained parameters differ from a reference run from the same start "
+                   f"(largest difference {worst:.1e} relative to the largest entry). " + protocol,
+                   "ok" if ok else "value")
+    return [reached, same]
 
 
 class NetworkCheck(Check):
@@ -82,25 +102,18 @@ class NetworkCheck(Check):
               evaluate=(4, 5, 3), digits=True, epochs=5, mini_batch_size=10, digits_eta=3.0, n_train=None,
               min_accuracy=0.93):
         rng = np.random.default_rng(seed)
-        out = []
-        for sizes in depths:
-            weights, biases = _draw_params(rng, sizes)
-            x, y = rng.normal(size=(sizes[0], 1)), rng.uniform(size=(sizes[-1], 1))
-            out.append(Case(f"backprop, sizes {list(sizes)}", {"kind": "backprop", "sizes": list(sizes),
-                            "weights": weights, "biases": biases, "x": x, "y": y}))
+        out = [Case(f"backprop, sizes {list(sizes)}", {"kind": "backprop", **_net(rng, sizes),
+                    "x": rng.normal(size=(sizes[0], 1)), "y": rng.uniform(size=(sizes[-1], 1))}) for sizes in depths]
         if batch:
-            sizes = depths[0]
-            weights, biases = _draw_params(rng, sizes)
+            sizes, net = depths[0], _net(rng, depths[0])
             pairs = [(rng.normal(size=(sizes[0], 1)), rng.uniform(size=(sizes[-1], 1))) for _ in range(batch)]
-            out.append(Case(f"update_mini_batch, sizes {list(sizes)}, {batch} examples, eta {eta:g}",
-                            {"kind": "update", "sizes": list(sizes), "weights": weights, "biases": biases,
-                             "mini_batch": pairs, "eta": eta}))
+            out.append(Case(f"update_mini_batch, sizes {net['sizes']}, {batch} examples, eta {eta:g}",
+                            {"kind": "update", **net, "mini_batch": pairs, "eta": eta}))
         if evaluate:
-            sizes = list(evaluate)
-            weights, biases = _draw_params(rng, sizes)
-            data = [(rng.normal(size=(sizes[0], 1)), int(rng.integers(0, sizes[-1]))) for _ in range(30)]
-            out.append(Case(f"evaluate, sizes {sizes}, 30 examples", {"kind": "evaluate", "sizes": sizes,
-                            "weights": weights, "biases": biases, "test_data": data}))
+            net = _net(rng, evaluate)
+            data = [(rng.normal(size=(evaluate[0], 1)), int(rng.integers(0, evaluate[-1]))) for _ in range(30)]
+            out.append(Case(f"evaluate, sizes {net['sizes']}, 30 examples", {"kind": "evaluate", **net,
+                            "test_data": data}))
         if digits:
             out.append(Case(f"SGD on the digits, [64, 30, 10], {n_train or 'all'} training images, "
                             f"{epochs} epochs, batches of {mini_batch_size}, eta {digits_eta:g}",
@@ -113,57 +126,51 @@ class NetworkCheck(Check):
         if inputs["kind"] != "sgd":
             return inputs
         training, _ = digits_columns(inputs["n_train"])
-        weights, biases = _draw_params(np.random.default_rng(inputs["seed"]), inputs["sizes"])
-        return {**inputs, "weights": weights, "biases": biases, "training_data": training}
+        return {**inputs, **_net(np.random.default_rng(inputs["seed"]), inputs["sizes"]), "training_data": training}
 
     def call(self, args, Network):  # noqa: N803 (the graded object is a class)
         net = Network(list(args["sizes"]))
         drawn = {"drawn_w": [list(np.shape(W)) for W in net.weights],
                  "drawn_b": [list(np.shape(b)) for b in net.biases]}
+        return {**drawn, **self._run(net, args)}
+
+    @staticmethod
+    def _run(net, args):
+        """``net`` given the case's weights and biases, then run as its kind says: backprop's nabla_w and
+        nabla_b, evaluate's count, or the weights and biases after update_mini_batch or SGD."""
         net.weights = [W.copy() for W in args["weights"]]
         net.biases = [b.copy() for b in args["biases"]]
         kind = args["kind"]
         if kind == "backprop":
             nabla_b, nabla_w = net.backprop(args["x"], args["y"])
-            return {**drawn, "nabla_w": [np.asarray(g, dtype=np.float64) for g in nabla_w],
+            return {"nabla_w": [np.asarray(g, dtype=np.float64) for g in nabla_w],
                     "nabla_b": [np.asarray(g, dtype=np.float64) for g in nabla_b]}
-        if kind == "update":
-            net.update_mini_batch(args["mini_batch"], args["eta"])
-        elif kind == "evaluate":
-            return {**drawn, "correct": net.evaluate(args["test_data"])}
-        else:
-            with threadpool_limits(limits=1, user_api="blas"):
-                net.SGD(args["training_data"], args["epochs"], args["mini_batch_size"], args["eta"],
-                        args["seed"])
-        return {**drawn, "weights": [np.asarray(W, dtype=np.float64) for W in net.weights],
-                "biases": [np.asarray(b, dtype=np.float64) for b in net.biases]}
-
-    def expected(self, inputs, ref):
-        kind, weights, biases = inputs["kind"], None, None
-        if kind == "backprop":
-            weights, biases, x, y = inputs["weights"], inputs["biases"], inputs["x"], inputs["y"]
-            exp = {}
-            for l in range(len(weights)):
-                exp[f"dW{l + 1}"] = gradcheck.numerical_gradient(
-                    lambda W, l=l: _cost(weights[:l] + [W] + weights[l + 1:], biases, x, y), weights[l].copy())
-                exp[f"db{l + 1}"] = gradcheck.numerical_gradient(
-                    lambda b, l=l: _cost(weights, biases[:l] + [b] + biases[l + 1:], x, y), biases[l].copy())
-            return exp
-        args = self.prepare(inputs)
-        net = ref.Network(list(inputs["sizes"]))
-        net.weights, net.biases = [W.copy() for W in args["weights"]], [b.copy() for b in args["biases"]]
         if kind == "evaluate":
             return {"correct": net.evaluate(args["test_data"])}
         if kind == "update":
             net.update_mini_batch(args["mini_batch"], args["eta"])
         else:
-            with threadpool_limits(limits=1, user_api="blas"):
-                net.SGD(args["training_data"], args["epochs"], args["mini_batch_size"], args["eta"], args["seed"])
-            _, test = digits_columns()
-            return {"weights": net.weights, "biases": net.biases,
-                    "accuracy": network_accuracy(net.weights, net.biases, test)}
-        return {"dW": [W - W0 for W, W0 in zip(net.weights, args["weights"])],
-                "db": [b - b0 for b, b0 in zip(net.biases, args["biases"])]}
+            with blas_one_thread():
+                net.SGD(args["training_data"], args["epochs"], args["mini_batch_size"], args["eta"],
+                        args["seed"])
+        return {"weights": [np.asarray(W, dtype=np.float64) for W in net.weights],
+                "biases": [np.asarray(b, dtype=np.float64) for b in net.biases]}
+
+    def expected(self, inputs, ref):
+        """backprop: central differences of the cost; update: the reference's step; evaluate: its count;
+        SGD: the reference run's parameters and the test accuracy they reach."""
+        kind = inputs["kind"]
+        if kind == "backprop":
+            return param_grads(lambda params: _cost(params, inputs["x"], inputs["y"]),
+                               _layers(inputs["weights"], inputs["biases"]))
+        args = self.prepare(inputs)
+        out = self._run(ref.Network(list(inputs["sizes"])), args)
+        if kind == "update":
+            return {"dW": [W - W0 for W, W0 in zip(out["weights"], args["weights"])],
+                    "db": [b - b0 for b, b0 in zip(out["biases"], args["biases"])]}
+        if kind == "sgd":
+            out["accuracy"] = network_accuracy(out["weights"], out["biases"], digits_columns()[1])
+        return out
 
     def judge(self, inputs, outputs, expected):
         sizes = inputs["sizes"]
@@ -179,9 +186,8 @@ class NetworkCheck(Check):
                 return [Finding("backprop", False, f"backprop returned {len(outputs['nabla_b'])} bias and "
                                         f"{len(outputs['nabla_w'])} weight gradients; the network has {L} layers, "
                                         "so it must return (nabla_b, nabla_w), two lists of that length.", "shape")]
-            got = {f"dW{l + 1}": g for l, g in enumerate(outputs["nabla_w"])}
-            got.update({f"db{l + 1}": g for l, g in enumerate(outputs["nabla_b"])})
-            return grad_findings(got, expected, _names(L))
+            got = _layers(outputs["nabla_w"], outputs["nabla_b"], "d")
+            return grad_findings(got, expected, list(got))       # dW1..dWL, then db1..dbL
         if kind == "evaluate":
             return [scalar_finding("evaluate", outputs["correct"], expected["correct"])]
         if kind == "update":
@@ -204,21 +210,10 @@ class NetworkCheck(Check):
             return [Finding("SGD", False, "after SGD the network's weights and biases no longer have their "
                             "shapes.", "shape")]
         _, test = digits_columns()
-        acc = network_accuracy(weights, biases, test)
-        target = min(inputs["min_accuracy"], expected["accuracy"] - 0.005)
-        ok = bool(acc >= target)
-        accuracy = Finding("test accuracy", ok, f"your trained network classifies {acc:.1%} of the {len(test)} "
-                           f"test digits; the target is {target:.1%}." + ("" if ok else
-                           " Does every mini-batch move every parameter against its averaged gradient?"),
-                           "ok" if ok else "value")
-        worst = max(float(np.max(np.abs(a - np.asarray(e)))) / max(1e-12, float(np.max(np.abs(e))))
-                    for a, e in zip(weights + biases, list(expected["weights"]) + list(expected["biases"])))
-        ok = bool(np.isfinite(worst) and worst <= 1e-6)
-        same = Finding("parameters", ok, "the trained parameters match a reference run from the same start."
-                       if ok else f"the trained parameters differ from a reference run from the same start "
-                       f"(largest difference {worst:.1e} relative to the largest entry). " + self.protocol,
-                       "ok" if ok else "value")
-        return [accuracy, same]
+        return reference_run_findings(
+            weights + biases, list(expected["weights"]) + list(expected["biases"]),
+            network_accuracy(weights, biases, test), len(test), inputs["min_accuracy"], expected["accuracy"],
+            "Does every mini-batch move every parameter against its averaged gradient?", self.protocol)
 
 
 # --------------------------------------------------------------------------- reading the gradient
@@ -240,9 +235,6 @@ class RankWeights(Check):
     def call(self, inputs, rank_weights):
         ranked = rank_weights(inputs["nabla_w"], inputs["k"])
         return {"ranked": [[int(v) for v in entry] for entry in ranked]}
-
-    def expected(self, inputs, ref):
-        return {"ranked": [list(e) for e in ref.rank_weights(inputs["nabla_w"], inputs["k"])]}
 
     def judge(self, inputs, outputs, expected):
         got, want = outputs["ranked"], expected["ranked"]
@@ -271,11 +263,8 @@ class Restarts(Check):
 
     def cases(self, seed, counts=(6, 3)):
         rng = np.random.default_rng(seed)
-        out = []
-        for n in counts:
-            seeds = [int(s) for s in rng.choice(1000, size=n, replace=False)]
-            out.append(Case(f"{n} seeds", {"seeds": seeds}))
-        return out
+        return [Case(f"{n} seeds", {"seeds": [int(s) for s in rng.choice(1000, size=n, replace=False)]})
+                for n in counts]
 
     def call(self, inputs, restarts):
         calls = []
@@ -291,13 +280,11 @@ class Restarts(Check):
         return {"costs": costs, "best": int(best)}
 
     def judge(self, inputs, outputs, expected):
-        calls = sorted(outputs["calls"])
-        runs = Finding("runs", calls == sorted(inputs["seeds"]), f"train was called with seeds {outputs['calls']}; "
-                       f"it must run once for each of {inputs['seeds']}.", "ok" if calls == sorted(inputs["seeds"])
-                       else "value")
-        best = Finding("best", outputs["best"] == expected["best"], f"best is {outputs['best']}, expected the seed "
-                       f"{expected['best']}: the seed (not its position) whose run ended with the lowest cost.",
-                       "ok" if outputs["best"] == expected["best"] else "value")
+        ran, right = sorted(outputs["calls"]) == sorted(inputs["seeds"]), outputs["best"] == expected["best"]
+        runs = Finding("runs", ran, f"train was called with seeds {outputs['calls']}; it must run once for each of "
+                       f"{inputs['seeds']}.", "ok" if ran else "value")
+        best = Finding("best", right, f"best is {outputs['best']}, expected the seed {expected['best']}: the seed "
+                       "(not its position) whose run ended with the lowest cost.", "ok" if right else "value")
         return [runs, value_finding("costs", outputs["costs"], expected["costs"]), best]
 
 
