@@ -12,16 +12,16 @@ Graded objects and their signatures (as in the notebook and in solutions/ch05_ne
     train_two_layer(params, X, y, learning_rate, batch_size, epochs, reg, seed) -> params
 
 The layer checks are families.ForwardCheck and families.BackwardCheck declared with this chapter's inputs
-(relu_backward: the activations module's KinkBackward, either one-sided slope accepted on the kink); the
+(relu_backward: families.KinkBackward, either one-sided slope accepted on the kink); the
 backward checks build the cache themselves, as the notebook states it, so each graded function is judged
 on its own. Upstream gradients are random (never all ones).
 """
 import numpy as np
 
 from autograder.checks.base import Case, Check, Finding, grad_findings, param_grads, scalar_finding
-from autograder.checks.ch05_neural_nets_activations import KinkBackward
-from autograder.checks.ch05_neural_nets_network import blas_one_thread, reference_run_findings
-from autograder.checks.families import BackwardCheck, ForwardCheck, redraw, sigmoid
+from autograder.checks.ch05_neural_nets_network import blas_one_thread
+from autograder.checks.findings import reference_run_findings
+from autograder.checks.families import BackwardCheck, ForwardCheck, KinkBackward, redraw, sigmoid
 from autograder.datasets import digits_split
 
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
@@ -77,8 +77,8 @@ check_affine_backward = BackwardCheck(
            "db shape": "db has the shape of b, (M,): one entry per output, summed over the N examples.",
            "scale": "b is added to every row of out: how do the rows' gradients combine?"})
 check_relu_forward = ForwardCheck("relu_forward", shapes=((4, 5), (2, 3, 2)), draw=_relu)
-check_relu_backward = KinkBackward(     # its stored expected values never held "on_kink"
-    "relu_backward", cache=lambda i: i["x"], draw=_relu_dout, record_kinks=False,
+check_relu_backward = KinkBackward(
+    "relu_backward", cache=lambda i: i["x"], draw=_relu_dout,
     hints={"mismatch": "The gradient passes where the unit was on in the forward pass and is "
                        "blocked where it was off; the cache holds the forward pass's input."})
 check_sigmoid_forward = ForwardCheck(

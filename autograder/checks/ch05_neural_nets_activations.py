@@ -19,77 +19,16 @@ and by drawing twice from equal generators (it must use the generator it is hand
 """
 import numpy as np
 
-from autograder import gradcheck
-from autograder.checks.base import Case, Check, Finding, numeric_grads, value_finding
-from autograder.checks.families import BackwardCheck, DrawnCheck, ForwardCheck
+from autograder.checks.base import Case, Check, Finding, value_finding
+from autograder.checks.families import DrawnCheck, ForwardCheck, KinkBackward, around_kinks
 
 SLUG = "ch05_neural_nets"     # these checks belong to chapter 5, whose module re-exports them
 
 
 # --------------------------------------------------------------------------- activations
-def _activation(rng, shape, kinks=(0.0,), scale=2.0, at_kinks=False, dout=True):
-    """x of ``shape`` at least 1e-3 from every kink (or, with at_kinks, every third entry exactly on
-    a kink or 1e-7 either side, each kink on itself first), with a random upstream gradient."""
-    x = rng.normal(scale=scale, size=shape)
-    for k in kinks:
-        close = np.abs(x - k) < 1e-3
-        x[close] = k + np.copysign(1e-3, x[close] - k + 1e-300)
-    label = f"x of shape {shape}"
-    if at_kinks:
-        n = x.flat[::3].size            # every kink exactly first, then 1e-7 to its right, then left
-        x.flat[::3] = [kinks[i % len(kinks)] + (0.0, 1e-7, -1e-7)[(i // len(kinks)) % 3] for i in range(n)]
-        label += ", some entries on or next to a kink"
-    inputs = {"x": x}
-    if dout:
-        inputs["dout"] = rng.normal(size=shape)
-    return label, inputs
-
-
-class KinkBackward(BackwardCheck):
-    """An elementwise activation's dx against central differences, replaced within 2h of a kink
-    (one of ``kinks``) by the one-sided slope on x's side; exactly on a kink both sides count.
-    Cases: ``_activation`` around the kinks, unless a ``draw`` is declared. ``fixed``: the forward's
-    further arguments after x. ``record_kinks``: the expected values also hold "on_kink" (where x is
-    on a kink), as the stored tables of these activations do; the judge reads that from x itself."""
-    kinks = (0.0,)
-    fixed = ()
-    record_kinks = True
-    shapes = ((4, 5), (3, 2, 2))
-
-    def draw(self, rng, shape, at_kinks=False):
-        return _activation(rng, shape, self.kinks, at_kinks=at_kinks)
-
-    def expected(self, inputs, ref):
-        forward = getattr(ref, self.functions[0].replace("_backward", "_forward"))
-        x, dout, h = inputs["x"], inputs["dout"], gradcheck.H
-
-        def f(x):
-            return forward(x, *self.fixed)[0]
-        exp = numeric_grads(f, {"x": x}, ["x"], dout)
-        right, left = (f(x + h) - f(x)) / h, (f(x) - f(x - h)) / h
-        nearest = np.array(self.kinks)[np.argmin(np.abs(x[..., None] - np.array(self.kinks)), axis=-1)]
-        near, on = np.abs(x - nearest) < 2 * h, x == nearest
-        side = np.where(x > nearest, right, left)
-        exp["dx"] = np.where(near, side * dout, exp["dx"])
-        exp["dx_ones"] = np.where(near, side, exp["dx_ones"])
-        exp["dx_other"] = np.where(on, right * dout, exp["dx"])
-        if self.record_kinks:
-            exp["on_kink"] = on
-        return exp
-
-    def judge(self, inputs, outputs, expected):
-        if len(outputs["grads"]) == 1:
-            got, want = np.asarray(outputs["grads"][0]), expected["dx"]
-            if got.shape == want.shape:
-                other = np.isclose(got, expected["dx_other"], rtol=1e-9, atol=0)
-                on_kink = np.isin(inputs["x"], self.kinks)
-                expected = {**expected, "dx": np.where(on_kink & other, expected["dx_other"], want)}
-        return super().judge(inputs, outputs, expected)
-
-
 def _forward_draw(kinks):
-    """A ForwardCheck's draw: ``_activation`` around these kinks, without an upstream gradient."""
-    return lambda rng, shape, at_kinks=False: _activation(rng, shape, kinks, at_kinks=at_kinks, dout=False)
+    """A ForwardCheck's draw: ``around_kinks`` these kinks, without an upstream gradient."""
+    return lambda rng, shape, at_kinks=False: around_kinks(rng, shape, kinks, at_kinks=at_kinks, dout=False)
 
 
 check_leaky_relu_forward = ForwardCheck(

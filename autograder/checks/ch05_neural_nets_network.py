@@ -22,6 +22,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from autograder.checks.base import Case, Check, Finding, grad_findings, param_grads, scalar_finding, value_finding
+from autograder.checks.findings import reference_run_findings
 from autograder.checks.families import sigmoid
 from autograder.datasets import digits_split
 
@@ -72,24 +73,6 @@ def _net(rng, sizes):
 def blas_one_thread():
     """Small matrices train faster on one BLAS thread than on several competing for the cores."""
     return threadpool_limits(limits=1, user_api="blas")
-
-
-def reference_run_findings(got, want, accuracy, n_test, min_accuracy, reference_accuracy, advice, protocol):
-    """A training run on the digits judged twice: its test ``accuracy`` (of ``n_test`` digits) against
-    ``min_accuracy``, lowered only if the reference run reaches less (``advice`` when short), and the trained
-    arrays ``got`` against the reference run's ``want``, to 1e-6 of each array's largest entry (``protocol``)."""
-    target = min(min_accuracy, reference_accuracy - 0.005)
-    ok = bool(accuracy >= target)
-    reached = Finding("test accuracy", ok, f"your trained network classifies {accuracy:.1%} of the {n_test} test "
-                      f"digits; the target is {target:.1%}." + ("" if ok else " " + advice), "ok" if ok else "value")
-    worst = max(float(np.max(np.abs(a - np.asarray(e)))) / max(1e-12, float(np.max(np.abs(e))))
-                for a, e in zip(got, want))
-    ok = bool(np.isfinite(worst) and worst <= 1e-6)
-    same = Finding("parameters", ok, "the trained parameters match a reference run from the same start."
-                   if ok else f"the trained parameters differ from a reference run from the same start "
-                   f"(largest difference {worst:.1e} relative to the largest entry). " + protocol,
-                   "ok" if ok else "value")
-    return [reached, same]
 
 
 class NetworkCheck(Check):

@@ -4,7 +4,9 @@
     ForwardCheck    ``<op>_forward(*args) -> (out, cache)``, judged by out
     BackwardCheck   ``<op>_backward(dout, cache) -> (d<input>, ...)``, judged against central
                     differences of the reference forward; names gradients in the wrong order
-    signed, redraw  inputs away from zero, kinks and poles; sigmoid, the one overflow-free sigmoid
+    KinkBackward    an elementwise activation's backward, one-sided slopes at its kinks
+    signed, redraw  inputs away from zero, kinks and poles; around_kinks, inputs on and near kinks;
+                    sigmoid, the one overflow-free sigmoid
 
 A chapter declares an instance with what differs: ``BackwardCheck("relu_backward", cache=...,
 draw=..., hints={...})``; base.py states the contract every check follows.
@@ -28,6 +30,22 @@ def signed(rng, size, lo=0.5, hi=2.0, magnitude_first=False):
 def sigmoid(x):
     """1 / (1 + exp(-x)) elementwise, written so that no exp overflows."""
     return np.exp(-np.logaddexp(0.0, -x))
+
+
+def around_kinks(rng, shape, kinks=(0.0,), scale=2.0, at_kinks=False, dout=True):
+    """-> (label, {"x", "dout"}): x of ``shape`` at least 1e-3 from every kink (or, with at_kinks, every
+    third entry exactly on a kink or 1e-7 either side, each kink on itself first), and a random
+    upstream gradient ``dout`` of the same shape (left out with dout=False)."""
+    x = rng.normal(scale=scale, size=shape)
+    for k in kinks:
+        close = np.abs(x - k) < 1e-3
+        x[close] = k + np.copysign(1e-3, x[close] - k + 1e-300)
+    label = f"x of shape {shape}"
+    if at_kinks:
+        n = x.flat[::3].size            # every kink exactly first, then 1e-7 to its right, then left
+        x.flat[::3] = [kinks[i % len(kinks)] + (0.0, 1e-7, -1e-7)[(i // len(kinks)) % 3] for i in range(n)]
+        label += ", some entries on or next to a kink"
+    return label, ({"x": x, "dout": rng.normal(size=shape)} if dout else {"x": x})
 
 
 def redraw(draw, accept):
@@ -114,3 +132,41 @@ class BackwardCheck(DrawnCheck):
                             f"({', '.join(held)}).", "order")]
         return [array_finding(n, g) or Finding(n, r.passed, r.message, r.diagnosis)
                 for n, g, r in zip(names, grads, results)]
+
+
+class KinkBackward(BackwardCheck):
+    """An elementwise activation's ``dx`` against central differences, replaced within 2h of a kink
+    (one of ``kinks``) by the one-sided slope on x's side; exactly on a kink either side's slope
+    counts. ``fixed``: the forward's arguments after x. Cases: ``around_kinks`` unless a ``draw`` is
+    declared."""
+    kinks = (0.0,)
+    fixed = ()
+    shapes = ((4, 5), (3, 2, 2))
+
+    def draw(self, rng, shape, at_kinks=False):
+        return around_kinks(rng, shape, self.kinks, at_kinks=at_kinks)
+
+    def expected(self, inputs, ref):
+        forward = getattr(ref, self.functions[0].replace("_backward", "_forward"))
+        x, dout, h = inputs["x"], inputs["dout"], gradcheck.H
+
+        def f(x):
+            return forward(x, *self.fixed)[0]
+        exp = numeric_grads(f, {"x": x}, ["x"], dout)
+        right, left = (f(x + h) - f(x)) / h, (f(x) - f(x - h)) / h
+        nearest = np.array(self.kinks)[np.argmin(np.abs(x[..., None] - np.array(self.kinks)), axis=-1)]
+        near, on = np.abs(x - nearest) < 2 * h, x == nearest
+        side = np.where(x > nearest, right, left)
+        exp["dx"] = np.where(near, side * dout, exp["dx"])
+        exp["dx_ones"] = np.where(near, side, exp["dx_ones"])
+        exp["dx_other"] = np.where(on, right * dout, exp["dx"])
+        return exp
+
+    def judge(self, inputs, outputs, expected):
+        if len(outputs["grads"]) == 1:
+            got, want = np.asarray(outputs["grads"][0]), expected["dx"]
+            if got.shape == want.shape:
+                other = np.isclose(got, expected["dx_other"], rtol=1e-9, atol=0)
+                on_kink = np.isin(inputs["x"], self.kinks)
+                expected = {**expected, "dx": np.where(on_kink & other, expected["dx_other"], want)}
+        return super().judge(inputs, outputs, expected)

@@ -6,6 +6,8 @@
     scalar_finding(what, got, want)          one number (a loss, a cost)
     training_findings(...)                   a training loop: the reference run's parameters, and
                                              at least its training accuracy
+    reference_run_findings(...)              a training run on the digits: the test accuracy reached,
+                                             and the reference run's parameters
     explain_error(finding)                   a numpy shape error raised by student code, explained
     numeric_grads(forward, inputs, wrt, dout), param_grads(loss, params)   trusted gradients
 """
@@ -110,6 +112,24 @@ def training_findings(what, got, want, steps, hint, accuracy, target, classifies
                       f"({'as' if ok else 'but'} the reference run reaches {target:.1%}).",
                       "ok" if ok else "value")
     return [same, reached]
+
+
+def reference_run_findings(got, want, accuracy, n_test, min_accuracy, reference_accuracy, advice, protocol):
+    """A training run on the digits judged twice: its test ``accuracy`` (of ``n_test`` digits) against
+    ``min_accuracy``, lowered only if the reference run reaches less (``advice`` when short), and the trained
+    arrays ``got`` against the reference run's ``want``, to 1e-6 of each array's largest entry (``protocol``)."""
+    target = min(min_accuracy, reference_accuracy - 0.005)
+    ok = bool(accuracy >= target)
+    reached = Finding("test accuracy", ok, f"your trained network classifies {accuracy:.1%} of the {n_test} test "
+                      f"digits; the target is {target:.1%}." + ("" if ok else " " + advice), "ok" if ok else "value")
+    worst = max(float(np.max(np.abs(a - np.asarray(e)))) / max(1e-12, float(np.max(np.abs(e))))
+                for a, e in zip(got, want))
+    ok = bool(np.isfinite(worst) and worst <= 1e-6)
+    same = Finding("parameters", ok, "the trained parameters match a reference run from the same start."
+                   if ok else f"the trained parameters differ from a reference run from the same start "
+                   f"(largest difference {worst:.1e} relative to the largest entry). " + protocol,
+                   "ok" if ok else "value")
+    return [reached, same]
 
 
 def param_grads(loss, params):
