@@ -1,6 +1,6 @@
 """Per-chapter checks; base.py states the contract. A chapter's module ``<slug>.py`` exposes one
 ``check_<function>`` per graded object; it may define some in a part module ``<slug>_<part>.py``
-(setting ``SLUG``) and import them (chapter 3 does). README.md, "Adding a chapter", has the rest."""
+(setting ``SLUG``) and import them (chapters 1, 3 and 5 do). README.md, "Adding a chapter", has the rest."""
 from pathlib import Path
 
 import yaml
