@@ -11,9 +11,9 @@ A worker runs only the sandbox (``submission.run_submission``) and hands back th
 values; the grader process (this one) plans the cases, judges and saves each outcome as it
 arrives (batch.py), so a rerun against the same cluster resumes. A task whose worker dies is
 tried once more on another worker; a submission whose task kills a second worker is recorded
-ungradable with that reason (the scheduler's ``allowed-failures`` is set to 1, and its
-``worker-saturation`` to 1.0 so that a worker holds only the tasks it is running and no
-bystander is blamed). The task carries the submission folder's files, so workers need no shared
+ungradable with that reason (while the batch runs, the scheduler's ``allowed-failures`` is 1,
+and its ``worker-saturation`` 1.0 so that a worker holds only the tasks it is running and no
+bystander is blamed; the scheduler's own values are put back when the batch ends). The task carries the submission folder's files, so workers need no shared
 file system. Before any work is sent, every worker is asked what it has, and a worker
 that lacks something is named with what it lacks:
   - the same ``autograder`` package as the grader (a digest of its source files: the probe and
@@ -201,6 +201,7 @@ class DaskRunner:
         from autograder.grader.sandbox import SandboxUnavailable
         from autograder.grader.submission import Execution
         client = connect(self.address, self.timeout)
+        before = None
         try:
             problems, facts = check_workers(client, setup.limits, self.require_cgroups, setup.sandbox.kind)
             if problems:
@@ -210,7 +211,7 @@ class DaskRunner:
                 print("NOTE: not capped per sandbox as a whole on these Dask workers (each process "
                       "still has its own limits):\n" + describe({a: [t] for a, t in uncapped.items()}),
                       file=self.stream)
-            client.run_on_scheduler(_scheduler_policy, **SCHEDULER_POLICY)
+            before = client.run_on_scheduler(_scheduler_policy, **SCHEDULER_POLICY)
             source, running, pending = iter(jobs), {}, as_completed(loop=client.loop)
             while True:
                 room = max(1, IN_FLIGHT * self._threads(client)) - len(running)
@@ -237,6 +238,12 @@ class DaskRunner:
                 fut.release()
                 done(job, execution)
         finally:
+            if before is not None:          # the scheduler's own policy back, for its other users
+                try:
+                    client.run_on_scheduler(_scheduler_policy, *before)
+                except Exception as err:  # noqa: BLE001 - the batch's outcome matters more; say it
+                    print(f"NOTE: could not restore the scheduler's allowed-failures and worker-saturation "
+                          f"({err}); they are {SCHEDULER_POLICY}", file=self.stream)
             client.close()
 
     def _threads(self, client):

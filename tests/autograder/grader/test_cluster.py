@@ -120,6 +120,16 @@ def outputs(out):
     return (out / "grades.csv").read_text(), feedback, cells
 
 
+def scheduler_policy(address):
+    """The scheduler's (allowed_failures, worker saturation), read on the scheduler."""
+    client = cluster.connect(address)
+    try:
+        return tuple(client.run_on_scheduler(
+            lambda dask_scheduler: (dask_scheduler.allowed_failures, dask_scheduler.WORKER_SATURATION)))
+    finally:
+        client.close()
+
+
 def rows_of(out):
     import csv
     import io
@@ -165,9 +175,11 @@ def grade_on(address, corpus, out, subs=None):
 
 def test_a_batch_on_the_cluster_equals_the_local_batch(dask_cluster, corpus):
     """Graded on two Dask workers with the same secret, does the corpus give exactly the local
-    run's grades.csv, feedback pages and gradebook?"""
+    run's grades.csv, feedback pages and gradebook, and is the scheduler's own policy back after?"""
     out = corpus["base"] / "dask"
+    before = scheduler_policy(dask_cluster.address)
     grade_on(dask_cluster.address, corpus, out)
+    assert scheduler_policy(dask_cluster.address) == before != tuple(cluster.SCHEDULER_POLICY.values())
     local = outputs(corpus["local"])
     got = outputs(out)
     assert len(rows_of(out)) == len(CASES)
