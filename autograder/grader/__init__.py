@@ -22,4 +22,7 @@ Student code is untrusted. The pipeline splits trusted from untrusted work:
     feedback.py    what students read: the error table, hidden-case messages, the findings table
     report.py      grades.csv, feedback HTML, logs, summary: derived from the saved outcomes
     gradebook.py   nbgrader's gradebook, also from the outcomes
+    nbgrader_execute.py
+                   nbgrader's autograde step (the Formgrader's Autograde button) done by this
+                   grader: one submission of a course directory, in the sandbox, its outcome saved
 """
