@@ -218,7 +218,8 @@ class Caps:
 
 def sweep(folder):
     """Remove the groups of graders that died without cleaning up (``autograder-<pid>`` whose
-    process is gone), killing anything left in them."""
+    process is gone), killing anything left in them. Graders starting together (Dask workers)
+    sweep the same folder at once: a group another one removed first is passed over."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -227,7 +228,11 @@ def sweep(folder):
         name = entry.name
         if not name.startswith("autograder-") or not name[11:].isdigit() or os.path.exists(f"/proc/{name[11:]}"):
             continue
-        for child in (os.scandir(entry.path) if entry.is_dir(follow_symlinks=False) else []):
+        try:
+            children = list(os.scandir(entry.path)) if entry.is_dir(follow_symlinks=False) else []
+        except OSError:
+            continue
+        for child in children:
             if child.is_dir(follow_symlinks=False):
                 Group(0, [child.path]).close()
         _rmdir(entry.path, 5)

@@ -240,7 +240,7 @@ class DaskRunner:
         finally:
             if before is not None:          # the scheduler's own policy back, for its other users
                 try:
-                    client.run_on_scheduler(_scheduler_policy, *before)
+                    client.run_on_scheduler(_scheduler_policy, **dict(zip(SCHEDULER_POLICY, before)))
                 except Exception as err:  # noqa: BLE001 - the batch's outcome matters more; say it
                     print(f"NOTE: could not restore the scheduler's allowed-failures and worker-saturation "
                           f"({err}); they are {SCHEDULER_POLICY}", file=self.stream)
