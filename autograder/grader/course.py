@@ -154,20 +154,24 @@ def grade_course(course_dir, only=None, **options):
                 writer.write(folder / "submission_secret.txt", secret)
     if stamps and not batch.gradebook_error:
         gradebook.stamp(cd.db_url, stamps)
-    _own_tree(writer, out)
-    db = _sqlite_path(cd.db_url)
-    if db is not None and db.exists():
-        writer.own(db)
+    hand_back(course_dir, cd)
     return batch
 
 
-def _own_tree(writer, top):
+def hand_back(course_dir, cd):
+    """Run by root: the grader's folder (OUT) and a SQLite gradebook handed to the owner of the
+    course directory, so that the instructor's own tools (the Formgrader) can write to them."""
+    st = Path(course_dir).stat()
+    writer = _Writer((st.st_uid, st.st_gid))
     if writer.uid == -1:
         return
-    for folder, dirs, files in os.walk(top):
+    for folder, dirs, files in os.walk(Path(course_dir) / OUT):
         writer.own(folder)
         for name in files:
             writer.own(os.path.join(folder, name))
+    db = _sqlite_path(cd.db_url)
+    if db is not None and db.exists():
+        writer.own(db)
 
 
 def _sqlite_path(url):

@@ -36,7 +36,7 @@ from nbgrader.utils import is_grade, is_solution
 from autograder.grader import outcomes
 from autograder.grader.autograded import report_output
 from autograder.grader.batch import grade_batch
-from autograder.grader.course import OUT, _assignments, course_directory
+from autograder.grader.course import OUT, _assignments, course_directory, hand_back
 from autograder.grader.sandbox import Limits, SandboxUnavailable
 from autograder.grader.submission import run_submission
 
@@ -84,6 +84,8 @@ def grade_one(course_dir, slug, student, db_url=None, stream=None):
                     db_url=db_url or cd.db_url, progress=False, stream=stream, runner=OneAtATime())
     except SandboxUnavailable as err:
         raise SandboxRequired(_required(err, course_dir, student)) from None
+    finally:
+        hand_back(course_dir, cd)          # run by root: the records stay the instructor's
     for o in outcomes.load_all(course_dir / OUT):
         if (o.student, o.slug) == (student, slug):
             return o

@@ -147,3 +147,24 @@ def test_without_the_sandbox_the_button_refuses_and_runs_nothing(course, monkeyp
     assert not (course / "autograded" / "bob" / SLUG / f"{SLUG}.ipynb").exists()
     assert not (course / "autograder" / "outcomes").exists() or \
         "bob" not in {o.student for o in outcomes.load_all(course / "autograder")}
+
+
+def test_run_by_root_the_records_stay_the_instructors(course):
+    """`sudo nbgrader autograde` in a course directory that belongs to the instructor: are the
+    grader's records and the gradebook handed back to the directory's owner, so that the
+    instructor's own Formgrader can still write them?"""
+    if os.geteuid() != 0:
+        if os.environ.get("CI"):
+            pytest.fail("CI runs the classroom tests as root", pytrace=False)
+        pytest.skip("only root can hand files to another user")
+    owner = (54321, 54321)
+    for folder, _, files in os.walk(course):
+        os.chown(folder, *owner)
+        for name in files:
+            os.chown(os.path.join(folder, name), *owner)
+    result, text = _autograde(course, "alice")
+    assert result["success"], text[-3000:]
+    records = [course / "autograder", *(course / "autograder").rglob("*"), course / "gradebook.db"]
+    assert len(records) > 3
+    others = {str(p): (p.stat().st_uid, p.stat().st_gid) for p in records}
+    assert {p: ids for p, ids in others.items() if ids != owner} == {}
