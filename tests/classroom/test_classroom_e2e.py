@@ -1,6 +1,7 @@
 """The classroom loop on a real JupyterHub, in a real browser: does a chapter travel from the
 instructor to three students and back, get graded, and return to each student as feedback, with
-the Formgrader showing the scores grades.csv holds?
+the Formgrader showing the scores grades.csv holds, and its own Autograde button grading in the
+sandbox as the instructor?
 
 The hub (classroom/jupyterhub_config.py, configurable-http-proxy, PAM logins, JupyterLab with
 nbgrader) runs on 127.0.0.1; the instructor and the students are Linux users created for the test
@@ -11,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import pwd
 import re
 import shutil
 import socket
@@ -21,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.grader import outcomes
 from classroom_deployment import ROOT, Class, Hub, enterable, requirements
 
 SLUG = "ch01_circuits"
@@ -202,10 +205,29 @@ def test_release_fetch_submit_collect_grade_feedback(base, chromium):
                 finally:
                     context.close()
 
-            # The instructor collects and grades.
+            # The instructor collects, and grades the mistaken notebook with the Formgrader's own
+            # Autograde button: it runs as the instructor (not root), in the grader's sandbox.
             cls.as_instructor("nbgrader", "collect", SLUG)
             for user in cls.students:
                 assert (cls.course / "submitted" / user / SLUG / f"{SLUG}.ipynb").is_file()
+            context, page = login(chromium, hub, cls.instructor, cls.passwords[cls.instructor])
+            try:
+                frame, base_url = open_formgrader(page)
+                frame.goto(f"{base_url}/formgrader/manage_submissions/{SLUG}")
+                row = frame.locator("#main-table tr").filter(has=frame.locator("td.student-id", has_text=wrong))
+                row.locator("td.autograde a").click()
+                frame.wait_for_selector("#success-modal.in, #error-modal.in", timeout=120_000)   # shown
+                page.wait_for_timeout(500)          # (the modal's fade-in)
+                shot(page, "05_formgrader_autograde")
+                assert frame.locator("#success-modal").count() == 1, frame.locator("#error-modal").inner_text()
+            finally:
+                context.close()
+            clicked = {o.student: o for o in outcomes.load_all(cls.course / "autograder")}
+            assert set(clicked) == {wrong} and clicked[wrong].status == "graded"
+            instructor_uid = pwd.getpwnam(cls.instructor).pw_uid
+            assert all(p.stat().st_uid == instructor_uid for p in (cls.course / "autograder").rglob("*"))
+
+            # Then the whole class, as root.
             cls.as_instructor(sys.executable, "-m", "autograder", "grade", "--course", str(cls.course),
                               "--no-progress", sudo=True)
             rows = {r["student_id"]: r for r in csv.DictReader(
@@ -220,14 +242,11 @@ def test_release_fetch_submit_collect_grade_feedback(base, chromium):
             assert earned["test_multiply_gate"][0] < earned["test_multiply_gate"][1]
             assert earned["test_add_gate"][0] == earned["test_add_gate"][1]
 
+            assert float(rows[wrong]["score"]) == clicked[wrong].score     # the button's score stands
             # The Formgrader, in the instructor's JupyterLab: the three scores, the notebook.
             context, page = login(chromium, hub, cls.instructor, cls.passwords[cls.instructor])
             try:
-                page.get_by_role("menuitem", name="Nbgrader", exact=True).click()
-                page.get_by_role("menuitem", name="Formgrader", exact=True).click()
-                page.wait_for_selector("#formgrader-iframe", timeout=60_000)
-                frame = _formgrader_frame(page)
-                base_url = frame.url.split("/formgrader")[0]
+                frame, base_url = open_formgrader(page)
                 frame.goto(f"{base_url}/formgrader/manage_submissions/{SLUG}")
                 frame.wait_for_function("() => document.querySelectorAll('#main-table td.score').length === 3"
                                         " && [...document.querySelectorAll('#main-table td.score')]"
@@ -300,6 +319,15 @@ def _comment(course, student, cell):
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         return gb.find_comment(cell, SLUG, SLUG, student).comment
+
+
+def open_formgrader(page):
+    """The Formgrader opened from the instructor's JupyterLab menu: (its frame, the server's base URL)."""
+    page.get_by_role("menuitem", name="Nbgrader", exact=True).click()
+    page.get_by_role("menuitem", name="Formgrader", exact=True).click()
+    page.wait_for_selector("#formgrader-iframe", timeout=60_000)
+    frame = _formgrader_frame(page)
+    return frame, frame.url.split("/formgrader")[0]
 
 
 def _formgrader_frame(page):
