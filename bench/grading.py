@@ -123,9 +123,11 @@ def _replace_def(src, name, new_def):
     return "\n".join(lines[:start] + new_def.splitlines() + lines[node.end_lineno:])
 
 
-def build_submissions(course, slug, n):
+def build_submissions(course, slug, n, signed=False):
     """Write n submissions to course/submitted/<student>/<slug>/<slug>.ipynb. Returns
-    ({student: what is wrong, '' for a full solution}, number of usable wrong versions)."""
+    ({student: what is wrong, '' for a full solution}, number of usable wrong versions).
+    ``signed``: each first answer cell ends with a comment naming its student, so that no two
+    submissions hold the same code (as in a real class; the grader draws cases per code)."""
     source = nbformat.read(course / "solutions" / slug / f"{slug}.ipynb", as_version=4)
     release = nbformat.read(course / "exercises" / slug / f"{slug}.ipynb", as_version=4)
     answers = {c.metadata.nbgrader["grade_id"]: _strip_markers(c.source) for c in source.cells
@@ -137,10 +139,11 @@ def build_submissions(course, slug, n):
         # one student in three hands in the full solution; the others one wrong function each
         mistake = None if (i % 3 == 0 or not wrong) else wrong[(i - i // 3 - 1) % len(wrong)]
         nb = nbformat.reads(nbformat.writes(release), as_version=4)
+        sign = f"\n# {student}\n" if signed else ""
         for cell in nb.cells:
             gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
             if gid in answers:
-                cell.source = answers[gid]
+                cell.source, sign = answers[gid] + sign, ""
                 if mistake and mistake[1] in _function_names(cell.source):
                     cell.source = _replace_def(cell.source, mistake[1], mistake[2])
                     mistake = (mistake[0], None, None)   # replace one function only

@@ -4,12 +4,18 @@
 
 For each chapter: N submissions built as bench/grading.py builds them (the released notebook with
 the instructor's answers, one student in three complete, the others with one function replaced
-by a wrong version from the chapter's catalogue), graded twice by the real grader
-(`python -m autograder grade ... --workers 1`, sandbox on): once with 1 submission, once with N.
-CPU seconds (user + system of the grader and everything it started, sandboxes included) are read
-from a cgroup made for the run (v1 cpuacct.usage or v2 cpu.stat; needs root): the kernel's
-RUSAGE_CHILDREN misses the sandboxes, whose processes are killed rather than waited for. The cost
-of one notebook is (cpu(N) - cpu(1)) / (N - 1), so the grader's start-up is not counted in it.
+by a wrong version from the chapter's catalogue), each signed with a comment so that no two hold
+the same code, as in a real class. Two measurements:
+  - all CPU: graded twice by the real grader (`python -m autograder grade ... --workers 1`, sandbox
+    on), once with 1 submission, once with N. CPU seconds (user + system of the grader and
+    everything it started, sandboxes included) are read from a cgroup made for the run (v1
+    cpuacct.usage or v2 cpu.stat; needs root): the kernel's RUSAGE_CHILDREN misses the sandboxes,
+    whose processes are killed rather than waited for. Per notebook: (cpu(N) - cpu(1)) / (N - 1),
+    so the grader's start-up is not counted in it.
+  - the grader's own part: the seconds the grader process itself spends on each notebook, one
+    after another whatever runs the sandboxes (drawing its cases with their expected values, and
+    judging its results: submission.prepare and judge.judge_submission), timed in a batch of the
+    same N submissions; the mean over all but the first (which warms caches).
 """
 from __future__ import annotations
 
@@ -70,7 +76,7 @@ def measure(slug, n, work):
     env = _env(work / "home")
     (work / "home").mkdir(parents=True)
     course = prepare_course(work, slug, env)
-    build_submissions(course, slug, n)
+    build_submissions(course, slug, n, signed=True)
     one = course / "one"
     (one / "student01").mkdir(parents=True)
     shutil.copytree(course / "submitted" / "student01" / slug, one / "student01" / slug)
@@ -81,7 +87,36 @@ def measure(slug, n, work):
                        "--workers", "1", "--no-progress"], our_env)
     c1 = grade(one, work / "out1")
     cn = grade(course / "submitted", work / "outn")
-    return (cn - c1) / (n - 1), c1
+    proc = subprocess.run([sys.executable, "-c", OWN_PART, str(course / "submitted"), str(work / "own"), slug],
+                          cwd=ROOT, env=our_env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"timing the grader's own part failed: {proc.stderr[-500:]}")
+    return (cn - c1) / (n - 1), c1, float(proc.stdout.split()[-1])
+
+
+# The grader's own part of each notebook, timed in a batch whose sandboxes run one at a time in
+# this process (nbgrader_execute.OneAtATime: a runner of the batch's contract).
+OWN_PART = """
+import sys, time
+from pathlib import Path
+from autograder.grader import batch
+from autograder.grader.nbgrader_execute import OneAtATime
+from autograder.grader.plan import course_assignments
+subs, out, slug = sys.argv[1:]
+spent = {"prepare": [], "judge": []}
+def timed(fn, name):
+    def run(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent[name].append(time.perf_counter() - t)
+    return run
+batch.prepare, batch.judge_submission = timed(batch.prepare, "prepare"), timed(batch.judge_submission, "judge")
+assignments = {s: a for s, a in course_assignments().items() if s == slug}
+batch.grade_batch(Path(subs), Path(out), assignments, progress=False, runner=OneAtATime(), stream=open('/dev/null', 'w'))
+print(sum(sum(times[1:]) / (len(times) - 1) for times in spent.values()))   # the first warms caches
+"""
 
 
 def main(argv=None):
@@ -89,12 +124,13 @@ def main(argv=None):
     ap.add_argument("--n", type=int, default=8)
     ap.add_argument("--chapters", nargs="*")
     args = ap.parse_args(argv)
-    print("| chapter | CPU s per notebook | grader start + 1 notebook (CPU s) |\n|---|---|---|", flush=True)
+    print("| chapter | CPU s per notebook | the grader's own part (s per notebook) | grader start + 1 notebook "
+          "(CPU s) |\n|---|---|---|---|", flush=True)
     for slug in args.chapters or chapters_with_notebooks():
         work = Path(tempfile.mkdtemp(prefix=f"capacity_{slug}_"))
         try:
-            per, c1 = measure(slug, args.n, work)
-            print(f"| {slug} | {per:.2f} | {c1:.2f} |", flush=True)
+            per, c1, own = measure(slug, args.n, work)
+            print(f"| {slug} | {per:.2f} | {own:.2f} | {c1:.2f} |", flush=True)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return 0
