@@ -12,10 +12,11 @@ the same code, as in a real class. Two measurements:
     cpuacct.usage or v2 cpu.stat; needs root): the kernel's RUSAGE_CHILDREN misses the sandboxes,
     whose processes are killed rather than waited for. Per notebook: (cpu(N) - cpu(1)) / (N - 1),
     so the grader's start-up is not counted in it.
-  - the grader's own part: the seconds the grader process itself spends on each notebook, one
-    after another whatever runs the sandboxes (drawing its cases with their expected values, and
-    judging its results: submission.prepare and judge.judge_submission), timed in a batch of the
-    same N submissions; the mean over all but the first (which warms caches).
+  - the grader's own part, in seconds per notebook: preparing it (drawing its cases with their
+    expected values: submission.prepare, which a large batch spreads over preparing.py's
+    processes) and judging its results (judge.judge_submission, one after another in the grader's
+    process), timed in a batch of the same N submissions (fewer than preparing.MIN_POOLED, so
+    prepared in the grader's process); the mean over all but the first (which warms caches).
 """
 from __future__ import annotations
 
@@ -91,7 +92,8 @@ def measure(slug, n, work):
                           cwd=ROOT, env=our_env, capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"timing the grader's own part failed: {proc.stderr[-500:]}")
-    return (cn - c1) / (n - 1), c1, float(proc.stdout.split()[-1])
+    prep, judge = map(float, proc.stdout.split()[-2:])
+    return (cn - c1) / (n - 1), c1, prep, judge
 
 
 # The grader's own part of each notebook, timed in a batch whose sandboxes run one at a time in
@@ -99,7 +101,7 @@ def measure(slug, n, work):
 OWN_PART = """
 import sys, time
 from pathlib import Path
-from autograder.grader import batch
+from autograder.grader import batch, preparing
 from autograder.grader.nbgrader_execute import OneAtATime
 from autograder.grader.plan import course_assignments
 subs, out, slug = sys.argv[1:]
@@ -112,25 +114,70 @@ def timed(fn, name):
         finally:
             spent[name].append(time.perf_counter() - t)
     return run
-batch.prepare, batch.judge_submission = timed(batch.prepare, "prepare"), timed(batch.judge_submission, "judge")
+preparing.prepare = timed(preparing.prepare, "prepare")          # fewer than MIN_POOLED: prepared here
+batch.judge_submission = timed(batch.judge_submission, "judge")
 assignments = {s: a for s, a in course_assignments().items() if s == slug}
 batch.grade_batch(Path(subs), Path(out), assignments, progress=False, runner=OneAtATime(), stream=open('/dev/null', 'w'))
-print(sum(sum(times[1:]) / (len(times) - 1) for times in spent.values()))   # the first warms caches
+print(*(sum(times[1:]) / (len(times) - 1) for times in spent.values()))   # the first warms caches
 """
+
+
+PREPARING_SPEED = """
+import sys, time
+from pathlib import Path
+from autograder.grader.batch import PREPARING
+from autograder.grader.discover import discover
+from autograder.grader.plan import build_plan, course_assignments
+from autograder.grader.preparing import prepared
+from autograder.grader.sandbox import Limits
+subs, slug = Path(sys.argv[1]), sys.argv[2]
+a = course_assignments()[slug]
+tasks, _ = discover(subs, {slug: a}, None, sys.stderr)
+for width in (1, PREPARING):
+    plans = {slug: build_plan(a, bytes(range(32)))}
+    t = time.perf_counter()
+    jobs = list(prepared(tasks, plans, Limits(), width))
+    print(width, len(jobs), time.perf_counter() - t)
+"""
+
+
+def preparing_speed(slug, n, work):
+    """Wall seconds to prepare n distinct submissions in the grader's process and in its preparing
+    processes (batch.PREPARING of them), in one run."""
+    env = _env(work / "home")
+    (work / "home").mkdir(parents=True)
+    course = prepare_course(work, slug, env)
+    build_submissions(course, slug, n, signed=True)
+    proc = subprocess.run([sys.executable, "-c", PREPARING_SPEED, str(course / "submitted"), slug], cwd=ROOT,
+                          env={**env, "HOME": os.environ.get("HOME", str(work / "home"))},
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"timing the preparing failed: {proc.stderr[-500:]}")
+    return [line.split() for line in proc.stdout.splitlines()]
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=8)
     ap.add_argument("--chapters", nargs="*")
+    ap.add_argument("--preparing", type=int, default=32, metavar="N",
+                    help="also time preparing N ch05 submissions alone and in the preparing processes (0: not)")
     args = ap.parse_args(argv)
-    print("| chapter | CPU s per notebook | the grader's own part (s per notebook) | grader start + 1 notebook "
-          "(CPU s) |\n|---|---|---|---|", flush=True)
+    if args.preparing:
+        work = Path(tempfile.mkdtemp(prefix="capacity_preparing_"))
+        try:
+            (w1, n1, s1), (wp, np_, sp) = preparing_speed("ch05_neural_nets", args.preparing, work)
+            print(f"preparing {n1} ch05_neural_nets submissions: {float(s1):.1f} s in the grader's process, "
+                  f"{float(sp):.1f} s in {wp} preparing processes ({float(s1) / float(sp):.2f}x)\n", flush=True)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    print("| chapter | CPU s per notebook | grader: preparing (s per notebook) | grader: judging (s per notebook) "
+          "| grader start + 1 notebook (CPU s) |\n|---|---|---|---|---|", flush=True)
     for slug in args.chapters or chapters_with_notebooks():
         work = Path(tempfile.mkdtemp(prefix=f"capacity_{slug}_"))
         try:
-            per, c1, own = measure(slug, args.n, work)
-            print(f"| {slug} | {per:.2f} | {own:.2f} | {c1:.2f} |", flush=True)
+            per, c1, prep, judge = measure(slug, args.n, work)
+            print(f"| {slug} | {per:.2f} | {prep:.2f} | {judge:.2f} | {c1:.2f} |", flush=True)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -11,6 +11,7 @@ Student code is untrusted. The pipeline splits trusted from untrusted work:
                    test cells (the tests always come from the source)
     submission.py  one submission: prepare (read) -> run_submission (sandbox, reruns; plain
                    values out) -> judge_submission (judge.py: verdicts, score) -> an Outcome
+    preparing.py   trusted: a large batch's submissions prepared ahead in processes of its own
     job.py         job.json, the one message from the grader to the probe
     limits.py      every limit, defined once (Limits)
     sandbox.py     bubblewrap + resource limits + wall clock around probe.py

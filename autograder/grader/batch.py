@@ -49,9 +49,11 @@ from autograder.grader.notebook import PlanError
 from autograder.grader.outcomes import Outcome
 from autograder.grader.plan import ROOT, SEED_MODES, build_plan, load_secret
 from autograder.grader.sandbox import Limits, Sandbox, SandboxUnavailable, selftest
-from autograder.grader.submission import Execution, judge_submission, prepare, run_submission
+from autograder.grader.preparing import prepared
+from autograder.grader.submission import Execution, judge_submission, run_submission
 
 DEFAULT_WORKERS = Limits.WORKERS
+PREPARING = min(4, os.cpu_count() or 1)      # processes that prepare submissions ahead (preparing.py)
 WORKER_DIED = "the grader's worker process died while grading this submission"
 LOCK_FILE = ".grader-lock"
 
@@ -298,8 +300,7 @@ def _grade(submissions, out, assignments, only, runner, limits, db_url, sandbox,
     with tqdm(total=len(tasks), desc="grading", unit="notebook", file=stream,
               disable=not progress, dynamic_ncols=True) as bar:
         def jobs():
-            for task in tasks:
-                job = prepare(task, plans[task.slug], limits)
+            for task, job in prepared(tasks, plans, limits, PREPARING, stream):
                 old = saved.get((task.student, task.slug))
                 if isinstance(job, Outcome):
                     keep(job)

@@ -173,11 +173,15 @@ class Plan:
             return self
         content = content_digest(code)
         if content not in self._drawn:
-            while len(self._drawn) >= DRAWS_KEPT:
-                self._drawn.pop(next(iter(self._drawn)))
-            self._drawn[content] = dataclasses.replace(self, tests=_draw(self, content), content=content,
-                                                       _drawn={})
+            self.remember(content, _draw(self, content))
         return self._drawn[content]
+
+    def remember(self, content, tests):
+        """Keep ``tests`` as drawn for code whose digest is ``content`` (here, or by a preparing
+        process: preparing.py), dropping the oldest draw beyond DRAWS_KEPT."""
+        while len(self._drawn) >= DRAWS_KEPT:
+            self._drawn.pop(next(iter(self._drawn)))
+        self._drawn[content] = dataclasses.replace(self, tests=tests, content=content, _drawn={})
 
     @property
     def digest(self):
