@@ -9,7 +9,7 @@ The runner interface (the local process pool below is its first implementation):
 
     runner.run(jobs, setup, done)
         jobs    an iterable of submission.SubmissionJob (plain values), pulled one at a time as
-                the runner has room (the grader prepares each when it is pulled)
+                the runner has room (prepared a few ahead of the runner: preparing.py)
         setup   Setup(sandbox, limits): what every worker needs (picklable)
         done    done(job, execution), to be called in the grader's process exactly once per job,
                 as soon as its submission.Execution is known; a job whose worker died gets
