@@ -25,7 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from autograder.grader.plan import build_plan, content_digest
 from autograder.grader.submission import SubmissionJob, prepare
 
-MIN_POOLED = 16       # fewer tasks are prepared here: a process takes a second or two to start
+MIN_POOLED = 64       # fewer are prepared here: each process builds the plans first (seconds of CPU)
 AHEAD = 2             # jobs prepared ahead per process
 
 _OWN = {}             # in a preparing process: its plans and limits
