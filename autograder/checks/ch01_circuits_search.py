@@ -16,7 +16,7 @@ check module re-exports them.
 import numpy as np
 
 from autograder.checks.base import Case, Check, Finding, array_finding, param_grads, value_finding
-from autograder.checks.ch04_svm import TrainingCheck
+from autograder.checks.ch04_svm import TrainingCheck, _count
 from autograder.checks.families import redraw
 
 SLUG = "ch01_circuits"
@@ -82,7 +82,7 @@ class NeuronRandomSearch(Check):
             else:
                 params, (x, y) = rng.uniform(-1.5, 1.5, size=3), rng.uniform(-2.0, 2.0, size=2)
                 label = "a random neuron"
-            out.append(Case(f"{label}, {steps} steps of size {tweak:g}",
+            out.append(Case(f"{label}, {_count(steps, 'step')} of size {tweak:g}",
                             {"params": params, "x": float(x), "y": float(y), "steps": int(steps),
                              "tweak_amount": float(tweak), "stream": int(rng.integers(2 ** 31))}))
         return out
