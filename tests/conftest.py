@@ -1,8 +1,12 @@
-"""Fixtures shared by the tests that drive a real browser (the book's pages, JupyterLab)."""
+"""Fixtures shared by the tests that drive a real browser (the book's pages, the class report,
+JupyterLab)."""
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -39,3 +43,25 @@ def chromium():
         browser = p.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def serve_folder():
+    """``serve_folder(path)`` -> the URL of ``path`` served over HTTP on 127.0.0.1 (an ephemeral
+    port), until the session ends."""
+    servers = []
+
+    def serve(directory):
+        server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()

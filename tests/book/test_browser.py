@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-import threading
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -68,20 +66,9 @@ LINKS_AND_IDS = """() => ({
 
 
 @pytest.fixture(scope="session")
-def served_book(book_html):
-    """The built book over HTTP on 127.0.0.1 (an ephemeral port), for the whole session."""
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(Quiet, directory=str(book_html)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+def served_book(book_html, serve_folder):
+    """The built book over HTTP on 127.0.0.1, for the whole session."""
+    return serve_folder(book_html)
 
 
 @pytest.fixture

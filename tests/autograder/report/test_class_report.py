@@ -14,9 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections import defaultdict
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from report_helpers import HOSTILE_ID, ROOT, SLUG
@@ -145,19 +143,9 @@ def test_a_disguised_copy_is_flagged_and_independent_solutions_are_not(graded_cl
 
 # --------------------------------------------------------------------------- in a browser
 @pytest.fixture(scope="module")
-def served(report):
-    """OUT over HTTP on 127.0.0.1 (an ephemeral port)."""
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(Quiet, directory=str(report.parent.parent)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+def served(report, serve_folder):
+    """OUT over HTTP on 127.0.0.1."""
+    return serve_folder(report.parent.parent)
 
 
 def _open(chromium, base, path, width):
